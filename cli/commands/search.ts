@@ -1,0 +1,86 @@
+// `vigie search [QUERY] [--entity TYPE:VALUE]`: full text and entity pivots over indexed pages.
+import { InvalidArgumentError, type Command } from 'commander';
+import { normalizeEntityValue } from '../../extractors/entities/index.ts';
+import { CATEGORIES, ENTITY_TYPES, type Category, type EntityType } from '../../extractors/types.ts';
+import { DATA_DIR_HELP, oneOf, positiveInt } from '../options.ts';
+import { Closer, openIndex, settingsFrom } from '../runtime.ts';
+
+interface SearchOptions {
+  entity?: { type: EntityType; value: string };
+  category?: Category;
+  target?: string;
+  language?: string;
+  domain?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  offset: number;
+  json?: boolean;
+  dataDir?: string;
+}
+
+export function parseEntityOption(raw: string): { type: EntityType; value: string } {
+  const colon = raw.indexOf(':');
+  const type = raw.slice(0, colon) as EntityType;
+  if (colon < 0 || !ENTITY_TYPES.includes(type)) {
+    throw new InvalidArgumentError(`--entity must be TYPE:VALUE with TYPE one of ${ENTITY_TYPES.join(', ')}`);
+  }
+  const value = normalizeEntityValue(type, raw.slice(colon + 1).trim());
+  if (value === null) throw new InvalidArgumentError(`"${raw.slice(colon + 1)}" is not a valid ${type}`);
+  return { type, value };
+}
+
+function isoDate(name: string) {
+  return (value: string): string => {
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`${name} must be a date such as 2026-01-31 or 2026-01-31T12:00:00Z`);
+    return date.toISOString();
+  };
+}
+
+export function registerSearchCommand(program: Command): void {
+  program
+    .command('search')
+    .description('search indexed pages: words are ANDed, "double quotes" make a phrase')
+    .argument('[query...]', 'words to find in titles and main text')
+    .option('--entity <type:value>', `pages mentioning this entity (${ENTITY_TYPES.join(', ')})`, parseEntityOption)
+    .option('--category <category>', 'pages flagged in this category', oneOf('--category', CATEGORIES))
+    .option('--target <id>', 'pages of this watch target')
+    .option('--language <code>', 'ISO 639-1 language, e.g. fr')
+    .option('--domain <domain>', 'pages on this domain or its subdomains')
+    .option('--from <date>', 'fetched at or after', isoDate('--from'))
+    .option('--to <date>', 'fetched at or before', isoDate('--to'))
+    .option('--limit <n>', 'results per page', positiveInt('--limit', 1000), 20)
+    .option('--offset <n>', 'results to skip', positiveInt('--offset'), 0)
+    .option('--json', 'print {total, hits} as JSON')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action(async (words: string[], options: SearchOptions) => {
+      const { settings, logger } = settingsFrom({ dataDir: options.dataDir });
+      const closer = new Closer();
+      try {
+        const index = await openIndex(settings, logger, closer);
+        const result = await index.search({
+          text: words.join(' ').trim() || undefined,
+          entity: options.entity,
+          category: options.category,
+          targetId: options.target,
+          language: options.language,
+          domain: options.domain,
+          from: options.from,
+          to: options.to,
+          limit: options.limit,
+          offset: options.offset,
+        });
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(result)}\n`);
+          return;
+        }
+        process.stdout.write(`${result.total} page(s)\n`);
+        for (const hit of result.hits) {
+          process.stdout.write(`${hit.fetchedAt}  ${hit.url}\n    ${hit.title}${hit.categories.length ? `  [${hit.categories.join(', ')}]` : ''}\n    ${hit.snippet.replace(/\s+/g, ' ').slice(0, 200)}\n`);
+        }
+      } finally {
+        await closer.closeAll(logger);
+      }
+    });
+}

@@ -1,0 +1,97 @@
+// Long-running roles. `start` = scheduler + workers + HTTP server in one process (the one-machine
+// default); `worker` and `scheduler` run the roles apart so several processes and machines can
+// share one Redis and one index. SIGTERM/SIGINT drain in-flight jobs, then close every client.
+import { watch } from 'node:fs';
+import type { Command } from 'commander';
+import { loadTargetsFile, type Logger } from '../../config/index.ts';
+import { buildServer } from '../../review/index.ts';
+import { applyTargets, startWorkers, type WorkerDeps } from '../../workers/index.ts';
+import { DATA_DIR_HELP, positiveInt } from '../options.ts';
+import { Closer, openPipeline, settingsFrom } from '../runtime.ts';
+
+interface ServeOptions {
+  dataDir?: string;
+  port?: number;
+  host?: string;
+  concurrency?: number;
+  targets?: string;
+}
+
+export function registerServeCommands(program: Command): void {
+  program
+    .command('start')
+    .description('run scheduler, workers and the HTTP server in one process')
+    .option('--port <port>', 'HTTP port (default 8080 or VIGIE_HTTP_PORT)', positiveInt('--port', 65535))
+    .option('--host <host>', 'HTTP bind address (default 127.0.0.1 or VIGIE_HTTP_HOST)')
+    .option('--concurrency <n>', 'pages in flight in this process', positiveInt('--concurrency', 512))
+    .option('--targets <file>', 'apply this targets YAML at start and whenever it changes')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((options: ServeOptions) => serve(options, { workers: true, scheduler: true, http: true }));
+
+  program
+    .command('worker')
+    .description('process crawl jobs (scale out with more of these, on any machine sharing Redis and the index)')
+    .option('--concurrency <n>', 'pages in flight in this process', positiveInt('--concurrency', 512))
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((options: ServeOptions) => serve(options, { workers: true, scheduler: false, http: false }));
+
+  program
+    .command('scheduler')
+    .description('keep the job schedulers in line with a targets file (re-applied when it changes)')
+    .option('--targets <file>', 'targets YAML to apply at start and whenever it changes')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action((options: ServeOptions) => serve(options, { workers: false, scheduler: true, http: false }));
+}
+
+async function serve(options: ServeOptions, roles: { workers: boolean; scheduler: boolean; http: boolean }): Promise<void> {
+  const { settings, logger } = settingsFrom({ dataDir: options.dataDir, port: options.port, host: options.host, concurrency: options.concurrency });
+  const closer = new Closer();
+  const stopped = waitForSignal(logger);
+  try {
+    const deps = await openPipeline(settings, logger, closer);
+    if (roles.scheduler && options.targets) await watchTargetsFile(options.targets, deps, closer);
+    if (roles.workers) {
+      const workers = startWorkers(deps, { concurrency: settings.workerConcurrency });
+      closer.add(() => workers.close());
+      logger.info({ concurrency: settings.workerConcurrency }, 'workers started');
+    }
+    if (roles.http) {
+      const app = buildServer({ logger, index: deps.index, redis: deps.redis, runs: deps.runs, targets: deps.targets });
+      closer.add(() => app.close());
+      const address = await app.listen({ port: settings.httpPort, host: settings.httpHost });
+      logger.info({ address }, 'HTTP server listening');
+      process.stderr.write(`vigie: listening on ${address} (data in ${settings.dataDir})\n`);
+    }
+    await stopped;
+  } finally {
+    await closer.closeAll(logger);
+  }
+}
+
+async function watchTargetsFile(file: string, deps: WorkerDeps, closer: Closer): Promise<void> {
+  const apply = async () => applyTargets(await loadTargetsFile(file), deps);
+  await apply();
+  let timer: NodeJS.Timeout | undefined;
+  const watcher = watch(file, () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      // A broken edit keeps the schedules of the last good file; the problems are logged.
+      apply().catch((err: unknown) => deps.logger.error({ err, file }, 'targets file not applied'));
+    }, 300);
+  });
+  closer.add(async () => {
+    clearTimeout(timer);
+    watcher.close();
+  });
+}
+
+function waitForSignal(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}

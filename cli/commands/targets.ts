@@ -1,0 +1,79 @@
+// `vigie targets validate|apply|list`: watch targets from YAML to Redis and job schedulers.
+import type { Command } from 'commander';
+import { loadTargetsFile, type WatchTarget } from '../../config/index.ts';
+import { TargetStore, applyTargets, createQueues, listSchedules, redisKeys } from '../../workers/index.ts';
+import { DATA_DIR_HELP } from '../options.ts';
+import { Closer, openRedis, settingsFrom } from '../runtime.ts';
+
+export function registerTargetsCommand(program: Command): void {
+  const targets = program.command('targets').description('watch targets: validate, apply and list');
+
+  targets
+    .command('validate')
+    .description('check a targets YAML file; prints every problem as file:line: field: message')
+    .argument('<file>', 'targets YAML file')
+    .action(async (file: string) => {
+      const loaded = await loadTargetsFile(file);
+      process.stdout.write(`${file}: ${loaded.length} target(s) valid: ${loaded.map((t) => t.id).join(', ')}\n`);
+    });
+
+  targets
+    .command('apply')
+    .description('store the targets of a file (it becomes the whole set) and upsert their schedules')
+    .argument('<file>', 'targets YAML file')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action(async (file: string, options: { dataDir?: string }) => {
+      const loaded = await loadTargetsFile(file);
+      const { settings, logger } = settingsFrom({ dataDir: options.dataDir });
+      const closer = new Closer();
+      try {
+        const redis = await openRedis(settings, logger, closer);
+        const queues = createQueues(redis, settings.redisPrefix);
+        closer.add(() => queues.close());
+        const result = await applyTargets(loaded, { queues, targets: new TargetStore(redis, redisKeys(settings.redisPrefix)), logger });
+        process.stdout.write(
+          `applied ${result.stored.length} target(s); scheduled: ${result.scheduled.join(', ') || 'none'}` +
+            `${result.unscheduled.length ? `; schedules removed: ${result.unscheduled.join(', ')}` : ''}` +
+            `${result.removedTargets.length ? `; targets removed: ${result.removedTargets.join(', ')}` : ''}\n`,
+        );
+      } finally {
+        await closer.closeAll(logger);
+      }
+    });
+
+  targets
+    .command('list')
+    .description('list stored targets with their schedule and next run')
+    .option('--json', 'print JSON')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action(async (options: { json?: boolean; dataDir?: string }) => {
+      const { settings, logger } = settingsFrom({ dataDir: options.dataDir });
+      const closer = new Closer();
+      try {
+        const redis = await openRedis(settings, logger, closer);
+        const queues = createQueues(redis, settings.redisPrefix);
+        closer.add(() => queues.close());
+        const stored = await new TargetStore(redis, redisKeys(settings.redisPrefix)).list();
+        const schedules = await listSchedules(queues);
+        const rows = stored.map((target) => ({ ...target, nextRunAt: nextRun(schedules.get(target.id)?.next) }));
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(rows)}\n`);
+          return;
+        }
+        if (rows.length === 0) process.stdout.write('no targets; apply a file with `vigie targets apply FILE`\n');
+        for (const row of rows) process.stdout.write(`${row.id.padEnd(24)} ${row.enabled ? 'enabled ' : 'disabled'} ${describeSchedule(row).padEnd(28)} next: ${row.nextRunAt ?? '-'}  ${row.name}\n`);
+      } finally {
+        await closer.closeAll(logger);
+      }
+    });
+}
+
+function nextRun(next: number | null | undefined): string | null {
+  return next ? new Date(next).toISOString() : null;
+}
+
+function describeSchedule(target: WatchTarget): string {
+  if (!target.schedule) return 'on demand';
+  if ('intervalSecs' in target.schedule) return `every ${target.schedule.intervalSecs}s`;
+  return `cron ${target.schedule.cron} ${target.schedule.timezone}`;
+}

@@ -1,0 +1,49 @@
+// The `vigie` command line. Each command lives in cli/commands/; this file only wires them and
+// turns errors into messages and exit codes (no stack traces for expected failures).
+import { Command, CommanderError } from 'commander';
+import { ConfigError, formatConfigIssue } from '../config/index.ts';
+import { CliError, EXIT_CONFIG } from './cli-error.ts';
+import { registerAlertsCommand } from './commands/alerts.ts';
+import { registerAnalyzeCommand } from './commands/analyze.ts';
+import { registerCrawlCommand } from './commands/crawl.ts';
+import { registerSearchCommand } from './commands/search.ts';
+import { registerServeCommands } from './commands/serve.ts';
+import { registerTargetsCommand } from './commands/targets.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('vigie')
+    .description('OSINT monitoring crawler: watch targets, scheduled crawls, extraction, alerts')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerServeCommands(program);
+  registerTargetsCommand(program);
+  registerCrawlCommand(program);
+  registerAnalyzeCommand(program);
+  registerAlertsCommand(program);
+  registerSearchCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    process.exitCode = reportError(err);
+  }
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) return err.exitCode;
+  if (err instanceof ConfigError) {
+    process.stderr.write(`vigie: ${err.message}\n`);
+    for (const issue of err.issues) process.stderr.write(`  ${formatConfigIssue(issue)}\n`);
+    return EXIT_CONFIG;
+  }
+  if (err instanceof CliError) {
+    process.stderr.write(`vigie: ${err.message}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(`vigie: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return 1;
+}

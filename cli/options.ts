@@ -1,0 +1,23 @@
+// Option parsers shared by commands: every bad value is a clear usage error, never NaN.
+import { InvalidArgumentError } from 'commander';
+
+export function positiveInt(name: string, max = 10_000_000) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number between 0 and ${max}`);
+    }
+    return parsed;
+  };
+}
+
+export function oneOf<T extends string>(name: string, allowed: readonly T[]) {
+  return (value: string): T => {
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`${name} must be one of: ${allowed.join(', ')}`);
+    }
+    return value as T;
+  };
+}
+
+export const DATA_DIR_HELP = 'data directory (index, local Redis files); default ./data or VIGIE_DATA_DIR';

@@ -1,0 +1,68 @@
+// Entry points create the clients they need, inject them, and close them in reverse order.
+import { formatConfigIssue, readEnv, loadSettings, createLogger, type Logger, type Settings, type SettingsFlags } from '../config/index.ts';
+import { loadRuleSet, type RuleSet } from '../extractors/rules/index.ts';
+import { createIndex } from '../indexer/index.ts';
+import type { SearchIndex } from '../indexer/types.ts';
+import { createRedis, createWorkerDeps, type WorkerDeps } from '../workers/index.ts';
+import type { Redis } from 'ioredis';
+import { ensureRedis } from './redis-bootstrap.ts';
+
+export function settingsFrom(flags: SettingsFlags): { settings: Settings; logger: Logger } {
+  const settings = loadSettings(readEnv(), flags);
+  return { settings, logger: createLogger(settings.logLevel) };
+}
+
+export class Closer {
+  private readonly steps: Array<() => Promise<void>> = [];
+
+  add(step: () => Promise<void>): void {
+    this.steps.push(step);
+  }
+
+  async closeAll(logger?: Logger): Promise<void> {
+    for (const step of this.steps.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        logger?.warn({ err }, 'error while closing');
+      }
+    }
+  }
+}
+
+export async function openIndex(settings: Settings, logger: Logger, closer: Closer): Promise<SearchIndex> {
+  const index = createIndex({
+    dataDir: settings.dataDir,
+    elasticsearchUrl: settings.elasticsearchUrl,
+    elasticsearchPrefix: settings.elasticsearchPrefix,
+    logger: logger.child({ component: 'index' }),
+  });
+  closer.add(() => index.close());
+  await index.init();
+  return index;
+}
+
+export function openRules(settings: Settings): RuleSet {
+  return loadRuleSet(settings.rulesDir);
+}
+
+export async function openRedis(settings: Settings, logger: Logger, closer: Closer): Promise<Redis> {
+  const server = await ensureRedis(settings, logger);
+  closer.add(() => server.stop());
+  const redis = createRedis(server.url);
+  redis.on('error', (err) => logger.warn({ err }, 'redis connection error'));
+  closer.add(async () => void (await redis.quit().catch(() => redis.disconnect())));
+  return redis;
+}
+
+/** Redis, index, rules and the worker Deps: what crawling and scheduling need. */
+export async function openPipeline(settings: Settings, logger: Logger, closer: Closer): Promise<WorkerDeps> {
+  const rules = openRules(settings);
+  const redis = await openRedis(settings, logger, closer);
+  const index = await openIndex(settings, logger, closer);
+  const deps = createWorkerDeps({ settings, logger, redis, index, rules });
+  closer.add(() => deps.close());
+  return deps;
+}
+
+export { formatConfigIssue };

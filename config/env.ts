@@ -1,0 +1,35 @@
+// The only place that reads process.env. Everything else receives Settings.
+export interface EnvInput {
+  REDIS_URL?: string;
+  VIGIE_REDIS_PREFIX?: string;
+  ELASTICSEARCH_URL?: string;
+  VIGIE_ES_PREFIX?: string;
+  VIGIE_DATA_DIR?: string;
+  VIGIE_HTTP_HOST?: string;
+  VIGIE_HTTP_PORT?: string;
+  VIGIE_CONCURRENCY?: string;
+  VIGIE_RULES_DIR?: string;
+  LOG_LEVEL?: string;
+  /** The executable search path, to find a redis-server to start. */
+  PATH?: string;
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvInput {
+  const pick = (name: keyof EnvInput) => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  return {
+    REDIS_URL: pick('REDIS_URL'),
+    VIGIE_REDIS_PREFIX: pick('VIGIE_REDIS_PREFIX'),
+    ELASTICSEARCH_URL: pick('ELASTICSEARCH_URL'),
+    VIGIE_ES_PREFIX: pick('VIGIE_ES_PREFIX'),
+    VIGIE_DATA_DIR: pick('VIGIE_DATA_DIR'),
+    VIGIE_HTTP_HOST: pick('VIGIE_HTTP_HOST'),
+    VIGIE_HTTP_PORT: pick('VIGIE_HTTP_PORT'),
+    VIGIE_CONCURRENCY: pick('VIGIE_CONCURRENCY'),
+    VIGIE_RULES_DIR: pick('VIGIE_RULES_DIR'),
+    LOG_LEVEL: pick('LOG_LEVEL'),
+    PATH: pick('PATH'),
+  };
+}

@@ -1,0 +1,124 @@
+// The watch-target schema: what ops write in YAML (see targets.example.yaml, which documents
+// every field). Parsed with zod; defaults are filled in here so the rest of Vigie never guesses.
+import { CronExpressionParser } from 'cron-parser';
+import { z } from 'zod';
+import { CATEGORIES } from '../extractors/types.ts';
+
+export const TARGET_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** Score thresholds a flag must reach to become an alert, per sensitivity level. */
+export const SENSITIVITY_THRESHOLDS = { low: 0.8, medium: 0.6, high: 0.4 } as const;
+export type Sensitivity = keyof typeof SENSITIVITY_THRESHOLDS;
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http:// or https:// URL' });
+
+function isValidTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const regexSource = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'is not a valid regular expression' },
+);
+
+const scheduleSchema = z.union([
+  z.strictObject({
+    intervalSecs: z.number().int().min(60, 'must be at least 60 seconds'),
+  }),
+  z
+    .strictObject({
+      cron: z.string().min(1),
+      timezone: z.string().default('UTC'),
+    })
+    .superRefine((value, ctx) => {
+      if (!isValidTimezone(value.timezone)) {
+        ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone "${value.timezone}"` });
+        return;
+      }
+      try {
+        CronExpressionParser.parse(value.cron, { tz: value.timezone });
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['cron'], message: `invalid cron expression: ${(err as Error).message}` });
+      }
+    }),
+], { error: 'must be either { intervalSecs } or { cron, timezone }' });
+
+export const fetchLimitsSchema = z.strictObject({
+  connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  readTimeoutMs: z.number().int().min(100).max(300_000).default(20_000),
+  totalTimeoutMs: z.number().int().min(500).max(600_000).default(60_000),
+  maxRedirects: z.number().int().min(0).max(20).default(5),
+  maxBytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(10 * 1024 * 1024),
+  maxDecompressedBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(30 * 1024 * 1024),
+  contentTypes: z.array(z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, 'must be a MIME type such as text/html'))
+    .min(1).default(['text/html', 'application/xhtml+xml', 'text/plain']),
+});
+export type FetchLimits = z.infer<typeof fetchLimitsSchema>;
+
+export const targetSchema = z
+  .strictObject({
+    id: z.string().regex(TARGET_ID_PATTERN, 'lowercase letters, digits, - and _ (1 to 63), starting with a letter or digit'),
+    name: z.string().min(1).max(200),
+    enabled: z.boolean().default(true),
+    seeds: z.array(httpUrl).min(1, 'at least one seed URL is required'),
+    scope: z
+      .strictObject({
+        sameHost: z.boolean().default(true),
+        includeSubdomains: z.boolean().default(false),
+        pathPrefixes: z.array(z.string().startsWith('/', 'must start with /')).default([]),
+        allow: z.array(regexSource).default([]),
+        deny: z.array(regexSource).default([]),
+      })
+      .prefault({}),
+    maxDepth: z.number().int().min(0).max(50).default(3),
+    maxPagesPerRun: z.number().int().min(1).max(10_000_000).default(1000),
+    schedule: scheduleSchema.optional(),
+    politeness: z
+      .strictObject({
+        perHostConcurrency: z.number().int().min(1).max(256).default(2),
+        minDelayMs: z.number().int().min(0).max(600_000).default(1000),
+      })
+      .prefault({}),
+    userAgent: z.string().min(1).max(500).default('VigieBot/0.1 (+OSINT monitoring)'),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'invalid header name'), z.string()).default({}),
+    robots: z.enum(['respect', 'ignore']).default('respect'),
+    robotsIgnoreReason: z.string().min(1).optional(),
+    categories: z.array(z.enum(CATEGORIES)).default([]),
+    sensitivity: z.enum(['low', 'medium', 'high']).default('medium'),
+    threshold: z.number().min(0).max(1).optional(),
+    tags: z.array(z.string().min(1).max(100)).default([]),
+    allowPrivate: z.boolean().default(false),
+    fetch: fetchLimitsSchema.prefault({}),
+  })
+  .superRefine((target, ctx) => {
+    if (target.robots === 'ignore' && !target.robotsIgnoreReason) {
+      ctx.addIssue({ code: 'custom', path: ['robotsIgnoreReason'], message: 'is required when robots is "ignore" (it is logged with every run)' });
+    }
+    if (!target.scope.sameHost && target.scope.allow.length === 0 && target.scope.pathPrefixes.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['scope'], message: 'a scope that is not sameHost needs allow patterns or path prefixes, or the crawl would follow the whole web' });
+    }
+  });
+
+export type WatchTarget = z.infer<typeof targetSchema>;
+export type WatchTargetInput = z.input<typeof targetSchema>;
+
+export const targetsFileSchema = z.strictObject({
+  targets: z.array(targetSchema),
+});
+
+/** The alert threshold of a target: an explicit threshold wins over the sensitivity level. */
+export function alertThreshold(target: Pick<WatchTarget, 'threshold' | 'sensitivity'>): number {
+  return target.threshold ?? SENSITIVITY_THRESHOLDS[target.sensitivity];
+}

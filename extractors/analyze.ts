@@ -1,0 +1,16 @@
+// Extraction over one text: validated entities first, then the rules (some rules need entities,
+// e.g. a wallet address near a drug term).
+import { extractEntities } from './entities/index.ts';
+import { classify, type RuleSet } from './rules/index.ts';
+import type { Entity, Flag } from './types.ts';
+
+export interface TextAnalysis {
+  entities: Entity[];
+  flags: Flag[];
+}
+
+export function analyzeText(text: string, ruleSet: RuleSet): TextAnalysis {
+  const entities = extractEntities(text);
+  const flags = classify(text, entities, ruleSet);
+  return { entities, flags };
+}

@@ -1,0 +1,129 @@
+// The index contract shared by the embedded (SQLite/FTS5) and Elasticsearch implementations.
+// Both pass test/contract/index-contract.ts. Times are ISO-8601 UTC strings.
+import type { Category, Entity, Flag, EntityType } from '../extractors/types.ts';
+
+export interface PageDocument {
+  /** pageId(normalisedUrl, contentHash): the same URL with new content is a new version. */
+  id: string;
+  url: string;
+  /** After redirects. */
+  finalUrl: string;
+  targetId: string;
+  runId: string;
+  fetchedAt: string;
+  httpStatus: number;
+  contentType: string;
+  title: string;
+  /** Main text (boilerplate removed). */
+  text: string;
+  language: string | null;
+  /** SHA-256 (hex) of the normalised main text: equal content on two URLs shares it. */
+  contentHash: string;
+  entities: Entity[];
+  flags: Flag[];
+  depth: number;
+}
+
+export const ALERT_STATUSES = ['new', 'assigned', 'confirmed', 'dismissed', 'escalated', 'referred'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** What a page contributes to an alert; the index merges it into the alert with the same id. */
+export interface AlertObservation {
+  /** alertId(contentHash, category). */
+  id: string;
+  category: Category;
+  score: number;
+  tags: string[];
+  ruleIds: string[];
+  contentHash: string;
+  pageId: string;
+  url: string;
+  targetId: string;
+  seenAt: string;
+}
+
+export interface Alert {
+  id: string;
+  status: AlertStatus;
+  category: Category;
+  /** Highest score observed. */
+  score: number;
+  tags: string[];
+  ruleIds: string[];
+  contentHash: string;
+  targetId: string;
+  /** The first page that raised it. */
+  pageId: string;
+  /** Distinct URLs it was seen on (capped at MAX_ALERT_URLS, oldest kept). */
+  urls: string[];
+  /** Distinct pages (URL and content versions) that observed it. */
+  pageCount: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export const MAX_ALERT_URLS = 100;
+
+export interface IndexPageResult {
+  alertsCreated: number;
+  alertsUpdated: number;
+}
+
+export interface SearchQuery {
+  /** Free text; words are ANDed, "double quotes" make a phrase. */
+  text?: string;
+  entity?: { type: EntityType; value: string };
+  category?: Category;
+  targetId?: string;
+  language?: string;
+  /** Registrable host, e.g. example.org, matching the page URL's host or its subdomains. */
+  domain?: string;
+  /** ISO times, inclusive. */
+  from?: string;
+  to?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface SearchHit {
+  id: string;
+  url: string;
+  title: string;
+  fetchedAt: string;
+  targetId: string;
+  language: string | null;
+  categories: Category[];
+  /** A short excerpt of the main text around the match. */
+  snippet: string;
+}
+
+export interface SearchResult {
+  total: number;
+  hits: SearchHit[];
+}
+
+export interface AlertFilter {
+  status?: AlertStatus;
+  category?: Category;
+  targetId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface SearchIndex {
+  /** Creates tables / index templates if missing. Idempotent. */
+  init(): Promise<void>;
+  /**
+   * Stores the page and merges its alert observations. Resolves only once both are durable
+   * (committed and synced; for Elasticsearch acknowledged). Idempotent: the same page and
+   * observations indexed twice change nothing the second time.
+   */
+  indexPage(page: PageDocument, observations: AlertObservation[]): Promise<IndexPageResult>;
+  getPage(id: string): Promise<PageDocument | null>;
+  search(query: SearchQuery): Promise<SearchResult>;
+  /** Ranked by score then lastSeen, newest first. */
+  listAlerts(filter: AlertFilter): Promise<Alert[]>;
+  getAlert(id: string): Promise<Alert | null>;
+  countPages(): Promise<number>;
+  close(): Promise<void>;
+}

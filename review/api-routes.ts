@@ -1,0 +1,76 @@
+// Read-only JSON API under /api/v1. Query strings are validated with zod; a bad one is a 400
+// with a stable code and the field at fault.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { normalizeEntityValue } from '../extractors/entities/index.ts';
+import { CATEGORIES, ENTITY_TYPES, type EntityType } from '../extractors/types.ts';
+import { ALERT_STATUSES } from '../indexer/types.ts';
+import type { ReviewServerDeps } from './server.ts';
+
+const paging = {
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+};
+
+const alertsQuery = z.strictObject({
+  status: z.enum(ALERT_STATUSES).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  target: z.string().max(100).optional(),
+  ...paging,
+});
+
+const searchQuery = z.strictObject({
+  q: z.string().max(1000).optional(),
+  entity: z.string().max(500).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  target: z.string().max(100).optional(),
+  language: z.string().max(10).optional(),
+  domain: z.string().max(255).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  ...paging,
+});
+
+function badRequest(reply: FastifyReply, error: z.ZodError) {
+  const first = error.issues[0];
+  return reply.status(400).send({
+    error: { code: 'bad-request', message: first ? `${first.path.join('.') || 'query'}: ${first.message}` : 'invalid request' },
+  });
+}
+
+export function registerApiRoutes(app: FastifyInstance, deps: ReviewServerDeps): void {
+  app.get('/api/v1/alerts', async (request, reply) => {
+    const query = alertsQuery.safeParse(request.query);
+    if (!query.success) return badRequest(reply, query.error);
+    const { target, ...rest } = query.data;
+    return { alerts: await deps.index.listAlerts({ ...rest, targetId: target }) };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/alerts/:id', async (request, reply) => {
+    const alert = await deps.index.getAlert(request.params.id);
+    return alert ?? reply.status(404).send({ error: { code: 'not-found', message: 'no such alert' } });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/pages/:id', async (request, reply) => {
+    const page = await deps.index.getPage(request.params.id);
+    return page ?? reply.status(404).send({ error: { code: 'not-found', message: 'no such page' } });
+  });
+
+  app.get('/api/v1/search', async (request, reply) => {
+    const query = searchQuery.safeParse(request.query);
+    if (!query.success) return badRequest(reply, query.error);
+    const { q, entity, target, ...rest } = query.data;
+    let entityFilter: { type: EntityType; value: string } | undefined;
+    if (entity) {
+      const colon = entity.indexOf(':');
+      const type = entity.slice(0, colon) as EntityType;
+      const value = colon > 0 && ENTITY_TYPES.includes(type) ? normalizeEntityValue(type, entity.slice(colon + 1)) : null;
+      if (!value) return reply.status(400).send({ error: { code: 'bad-entity', message: `entity must be TYPE:VALUE with a valid value, TYPE one of ${ENTITY_TYPES.join(', ')}` } });
+      entityFilter = { type, value };
+    }
+    return deps.index.search({ ...rest, text: q, entity: entityFilter, targetId: target });
+  });
+
+  app.get('/api/v1/runs', async () => ({ runs: await deps.runs.recent(50) }));
+  app.get('/api/v1/targets', async () => ({ targets: await deps.targets.list() }));
+}

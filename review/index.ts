@@ -1,0 +1,1 @@
+export { buildServer, type ReviewServerDeps } from './server.ts';

@@ -1,0 +1,28 @@
+// Everything a processor needs, injected: processors are plain functions `(job, deps)`.
+import type { Redis } from 'ioredis';
+import type { Logger, Settings } from '../config/index.ts';
+import type { RuleSet } from '../extractors/rules/index.ts';
+import type { SearchIndex } from '../indexer/types.ts';
+import type { Frontier } from './frontier.ts';
+import type { HostPoliteness } from './politeness.ts';
+import type { Queues } from './queues.ts';
+import type { RobotsCache } from './robots-cache.ts';
+import type { RunContextCache } from './run-context.ts';
+import type { RunStore } from './run-store.ts';
+import type { TargetStore } from './target-store.ts';
+
+export interface WorkerDeps {
+  settings: Settings;
+  logger: Logger;
+  redis: Redis;
+  queues: Queues;
+  index: SearchIndex;
+  rules: RuleSet;
+  frontier: Frontier;
+  politeness: HostPoliteness;
+  robots: RobotsCache;
+  runs: RunStore;
+  runContexts: RunContextCache;
+  targets: TargetStore;
+  clock: () => Date;
+}

@@ -1,0 +1,61 @@
+// robots.txt per origin, fetched once and shared by every worker through Redis (1 hour), parsed
+// once per process. Per RFC 9309: a 4xx means no restrictions; a server error or an unreachable
+// host means "disallow everything" for now (cached 5 minutes, then asked again).
+import type { Redis } from 'ioredis';
+import { VigieError } from '../config/index.ts';
+import { fetchPage } from '../crawler/fetch-page.ts';
+import { parseRobots, type RobotsRules } from '../crawler/robots.ts';
+import type { RedisKeys } from './redis-keys.ts';
+import type { RunContext } from './run-context.ts';
+
+const ALLOW_ALL = '';
+const DISALLOW_ALL = 'User-agent: *\nDisallow: /\n';
+const ROBOTS_TTL_SECS = 3600;
+const UNREACHABLE_TTL_SECS = 300;
+const ROBOTS_MAX_BYTES = 512 * 1024;
+
+export class RobotsCache {
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly parsed = new Map<string, { rules: RobotsRules; expiresAt: number }>();
+
+  constructor(redis: Redis, keys: RedisKeys) {
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  async rulesFor(url: string, run: RunContext): Promise<RobotsRules> {
+    const origin = new URL(url).origin;
+    const cached = this.parsed.get(origin);
+    if (cached && cached.expiresAt > Date.now()) return cached.rules;
+
+    const robotsUrl = `${origin}/robots.txt`;
+    let body = await this.redis.get(this.keys.robots(origin));
+    let ttlSecs = ROBOTS_TTL_SECS;
+    if (body === null) {
+      ({ body, ttlSecs } = await this.download(robotsUrl, run));
+      await this.redis.set(this.keys.robots(origin), body, 'EX', ttlSecs);
+    }
+    const rules = parseRobots(robotsUrl, body);
+    if (this.parsed.size > 1000) this.parsed.clear();
+    this.parsed.set(origin, { rules, expiresAt: Date.now() + ttlSecs * 1000 });
+    return rules;
+  }
+
+  private async download(robotsUrl: string, run: RunContext): Promise<{ body: string; ttlSecs: number }> {
+    try {
+      const result = await fetchPage(robotsUrl, {
+        ...run.fetchOptions,
+        maxBytes: ROBOTS_MAX_BYTES,
+        maxDecompressedBytes: ROBOTS_MAX_BYTES,
+        allowedContentTypes: ['text/plain', 'text/html', 'application/octet-stream'],
+      });
+      return { body: result.body, ttlSecs: ROBOTS_TTL_SECS };
+    } catch (err) {
+      const status = err instanceof VigieError ? Number(err.details.status ?? 0) : 0;
+      if (status >= 400 && status < 500) return { body: ALLOW_ALL, ttlSecs: ROBOTS_TTL_SECS };
+      if (err instanceof VigieError && err.code === 'content-type-refused') return { body: ALLOW_ALL, ttlSecs: ROBOTS_TTL_SECS };
+      return { body: DISALLOW_ALL, ttlSecs: UNREACHABLE_TTL_SECS };
+    }
+  }
+}

@@ -1,0 +1,96 @@
+// Process wiring for the worker role: one BullMQ Worker per queue, processors wrapped in the job
+// policy, every `error` and `failed` event logged, and a close() that drains in-flight jobs.
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger, Settings } from '../config/index.ts';
+import type { RuleSet } from '../extractors/rules/index.ts';
+import type { SearchIndex } from '../indexer/types.ts';
+import type { WorkerDeps } from './deps.ts';
+import { Frontier } from './frontier.ts';
+import { withJobPolicy } from './job-policy.ts';
+import { processPage, recordPageFailure } from './page-processor.ts';
+import { HostPoliteness } from './politeness.ts';
+import { QUEUE_NAMES, createQueues, type PageJobData, type RunJobData } from './queues.ts';
+import { redisKeys } from './redis-keys.ts';
+import { RobotsCache } from './robots-cache.ts';
+import { processRun } from './run-processor.ts';
+import { RunContextCache } from './run-context.ts';
+import { RunStore } from './run-store.ts';
+import { TargetStore } from './target-store.ts';
+
+export interface CoreClients {
+  settings: Settings;
+  logger: Logger;
+  redis: Redis;
+  index: SearchIndex;
+  rules: RuleSet;
+}
+
+/** Builds the Deps object over clients the caller created (and will close). */
+export function createWorkerDeps(clients: CoreClients): WorkerDeps & { close(): Promise<void> } {
+  const keys = redisKeys(clients.settings.redisPrefix);
+  const runs = new RunStore(clients.redis, keys);
+  const queues = createQueues(clients.redis, clients.settings.redisPrefix);
+  const runContexts = new RunContextCache(runs);
+  return {
+    ...clients,
+    queues,
+    frontier: new Frontier(clients.redis, keys),
+    politeness: new HostPoliteness(clients.redis, keys),
+    robots: new RobotsCache(clients.redis, keys),
+    runs,
+    runContexts,
+    targets: new TargetStore(clients.redis, keys),
+    clock: () => new Date(),
+    close: async () => {
+      await queues.close();
+      await runContexts.close();
+    },
+  };
+}
+
+export interface RunningWorkers {
+  close(): Promise<void>;
+}
+
+export function startWorkers(deps: WorkerDeps, options: { concurrency: number }): RunningWorkers {
+  const log = deps.logger.child({ component: 'workers' });
+  const connection = deps.redis;
+  const prefix = deps.settings.redisPrefix;
+
+  const runWorker = new Worker<RunJobData>(
+    QUEUE_NAMES.runs,
+    withJobPolicy<RunJobData, unknown>((job) => processRun(job, deps), {
+      onFinalFailure: async (job, err) => log.error({ err, jobId: job.id, targetId: job.data.targetId }, 'crawl run could not start'),
+    }),
+    { connection, prefix, concurrency: 2 },
+  );
+  const pageWorker = new Worker<PageJobData>(
+    QUEUE_NAMES.pages,
+    withJobPolicy<PageJobData, unknown>(
+      async (job) => {
+        const outcome = await processPage(job, deps);
+        log.debug({ jobId: job.id, runId: job.data.runId, url: job.data.url, ...outcome }, 'page done');
+        return outcome;
+      },
+      { onFinalFailure: (job, err) => recordPageFailure(job, err, deps) },
+    ),
+    // Completed page jobs are removed at once; stalled ones (a crashed worker) are retried.
+    { connection, prefix, concurrency: options.concurrency, maxStalledCount: 2 },
+  );
+
+  for (const worker of [runWorker, pageWorker]) {
+    worker.on('error', (err) => log.error({ err, queue: worker.name }, 'worker error'));
+    worker.on('failed', (job: Job | undefined, err: Error) => {
+      if (!job || err.name === 'DelayedError') return;
+      const level = job.finishedOn ? 'warn' : 'info';
+      log[level]({ err, jobId: job.id, queue: worker.name, url: (job.data as Partial<PageJobData>).url, attemptsMade: job.attemptsMade }, job.finishedOn ? 'job failed for good' : 'job failed, will retry');
+    });
+  }
+
+  return {
+    close: async () => {
+      await Promise.all([runWorker.close(), pageWorker.close()]);
+    },
+  };
+}
