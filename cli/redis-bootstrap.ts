@@ -7,7 +7,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redactUrl, type Logger, type Settings } from '../config/index.ts';
-import { pingRedis } from '../workers/index.ts';
+import { pingRedis } from '../workers/redis-connection.ts';
 import { CliError, EXIT_UNAVAILABLE } from './cli-error.ts';
 
 export interface RedisHandle {

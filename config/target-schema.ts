@@ -106,10 +106,16 @@ export const targetSchema = z
     if (target.robots === 'ignore' && !target.robotsIgnoreReason) {
       ctx.addIssue({ code: 'custom', path: ['robotsIgnoreReason'], message: 'is required when robots is "ignore" (it is logged with every run)' });
     }
-    if (!target.scope.sameHost && target.scope.allow.length === 0 && target.scope.pathPrefixes.length === 0) {
+    const scope = target.scope as Partial<WatchTargetScope> | undefined;
+    if (scope?.sameHost === false && !scope.allow?.length && !scope.pathPrefixes?.length) {
       ctx.addIssue({ code: 'custom', path: ['scope'], message: 'a scope that is not sameHost needs allow patterns or path prefixes, or the crawl would follow the whole web' });
     }
+  }, {
+    // Run these cross-field checks even when other fields are wrong, so every problem is reported.
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
   });
+
+type WatchTargetScope = { sameHost: boolean; allow: string[]; pathPrefixes: string[] };
 
 export type WatchTarget = z.infer<typeof targetSchema>;
 export type WatchTargetInput = z.input<typeof targetSchema>;

@@ -13,6 +13,7 @@ const DISALLOW_ALL = 'User-agent: *\nDisallow: /\n';
 const ROBOTS_TTL_SECS = 3600;
 const UNREACHABLE_TTL_SECS = 300;
 const ROBOTS_MAX_BYTES = 512 * 1024;
+const PAGE_FAILURE_CODES = new Set(['network-refused', 'dns-not-found', 'bad-url', 'unsupported-scheme']);
 
 export class RobotsCache {
   private readonly redis: Redis;
@@ -52,6 +53,8 @@ export class RobotsCache {
       });
       return { body: result.body, ttlSecs: ROBOTS_TTL_SECS };
     } catch (err) {
+      // The page itself would be refused for the same reason: let it fail with that reason.
+      if (err instanceof VigieError && PAGE_FAILURE_CODES.has(err.code)) throw err;
       const status = err instanceof VigieError ? Number(err.details.status ?? 0) : 0;
       if (status >= 400 && status < 500) return { body: ALLOW_ALL, ttlSecs: ROBOTS_TTL_SECS };
       if (err instanceof VigieError && err.code === 'content-type-refused') return { body: ALLOW_ALL, ttlSecs: ROBOTS_TTL_SECS };

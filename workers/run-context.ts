@@ -22,6 +22,7 @@ export function buildRunContext(runId: string, target: WatchTarget): RunContext 
   const guard = createNetworkGuard({
     // Only the seeds' own origins may be private; every other private address stays refused.
     allowPrivateOrigins: target.allowPrivate ? target.seeds.map(urlOrigin).filter((o): o is string => o !== null) : [],
+    connectTimeoutMs: target.fetch.connectTimeoutMs,
   });
   return {
     runId,

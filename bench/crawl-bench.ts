@@ -1,0 +1,91 @@
+// `npm run bench`: Vigie's full pipeline (queues, fetch, parse, extraction, durable indexing,
+// alerts) against Crawlee's CheerioCrawler (fetch + parse + enqueue only) on the same generated
+// site, in the same run, each in its own process. Prints pages/s, peak RSS, median fetch→alert
+// time and the ratio. Options: --pages N (5000) --concurrency N (Vigie, 32)
+// --crawlee-concurrency N (50) --skip-crawlee.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { redisKeys } from '../workers/redis-keys.ts';
+import { lastJsonLine, median, runMeasured } from './measure-process.ts';
+import { serveSite } from './site-server.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const makeSite = resolve(root, '../shared/fixtures/make-site.mjs');
+const { values } = parseArgs({
+  options: {
+    pages: { type: 'string', default: '5000' },
+    concurrency: { type: 'string', default: '32' },
+    'crawlee-concurrency': { type: 'string', default: '50' },
+    'skip-crawlee': { type: 'boolean', default: false },
+  },
+});
+const pages = Number(values.pages);
+
+if (!existsSync(makeSite)) {
+  console.log(`bench skipped: ${makeSite} not found (the shared fixtures sit beside the project)`);
+  process.exit(0);
+}
+const siteDir = join(root, '.bench', `site-${pages}`);
+if (!existsSync(join(siteDir, 'manifest.json'))) {
+  mkdirSync(siteDir, { recursive: true });
+  execFileSync(process.execPath, [makeSite, siteDir, String(pages), '1'], { stdio: 'inherit' });
+}
+
+const site = await serveSite(siteDir);
+const startUrl = `${site.url}/index.html`;
+console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+console.log(`site: ${pages} pages at ${site.url} (each links ~40 pages, ~60 nav and ~5 member links that answer 404)\n`);
+
+interface VigieReport { runId: string; pages: number; alerts: number; entities: number; errors: number; seconds: number; errorsByCode: Record<string, number> }
+
+async function benchVigie() {
+  const prefix = `bench-${randomBytes(4).toString('hex')}`;
+  const dataDir = join(root, '.bench', `data-${prefix}`);
+  const requestsBefore = site.requests;
+  const run = await runMeasured(process.execPath, [
+    join(root, 'bin/vigie.mjs'), 'crawl', startUrl, '--max-pages', '1000000', '--depth', '50',
+    '--concurrency', values.concurrency, '--delay-ms', '0', '--allow-private', '--json', '--data-dir', dataDir,
+  ], { ...process.env, VIGIE_REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' });
+  if (run.exitCode !== 0) throw new Error(`vigie crawl failed (${run.exitCode}): ${run.stderr.slice(-2000)}`);
+  const report = lastJsonLine<VigieReport>(run.stdout);
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const latencies = (await redis.lrange(redisKeys(prefix).runLatencies(report.runId), 0, -1)).map(Number);
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.unlink(...keys);
+  await redis.quit();
+  rmSync(dataDir, { recursive: true, force: true });
+  return { ...report, requests: site.requests - requestsBefore, peakRssMb: run.peakRssMb, medianFetchToAlertMs: median(latencies) };
+}
+
+async function benchCrawlee() {
+  const requestsBefore = site.requests;
+  const run = await runMeasured(process.execPath, ['--import', 'tsx', join(root, 'bench/crawlee-run.ts'), startUrl, values['crawlee-concurrency']], {
+    ...process.env,
+    CRAWLEE_STORAGE_DIR: join(root, '.bench', 'crawlee-storage'),
+    CRAWLEE_LOG_LEVEL: 'ERROR',
+  });
+  if (run.exitCode !== 0) throw new Error(`crawlee failed (${run.exitCode}): ${run.stderr.slice(-2000)}`);
+  return { ...lastJsonLine<{ pages: number; seconds: number }>(run.stdout), requests: site.requests - requestsBefore, peakRssMb: run.peakRssMb };
+}
+
+try {
+  const vigie = await benchVigie();
+  const vigieRate = vigie.pages / vigie.seconds;
+  console.log(`Vigie (full pipeline, concurrency ${values.concurrency}): ${vigie.pages} pages indexed, ${vigie.requests} requests, ${vigie.seconds.toFixed(1)} s`);
+  console.log(`  ${vigieRate.toFixed(1)} pages/s · peak RSS ${vigie.peakRssMb.toFixed(0)} MB · median fetch→alert ${vigie.medianFetchToAlertMs.toFixed(0)} ms · ${vigie.alerts} alerts · ${vigie.entities} entities · errors ${JSON.stringify(vigie.errorsByCode)}`);
+  if (!values['skip-crawlee']) {
+    const crawlee = await benchCrawlee();
+    const crawleeRate = crawlee.pages / crawlee.seconds;
+    console.log(`Crawlee CheerioCrawler (fetch+parse+enqueue, concurrency ${values['crawlee-concurrency']}): ${crawlee.pages} pages, ${crawlee.requests} requests, ${crawlee.seconds.toFixed(1)} s`);
+    console.log(`  ${crawleeRate.toFixed(1)} pages/s · peak RSS ${crawlee.peakRssMb.toFixed(0)} MB`);
+    console.log(`\nratio Vigie/Crawlee pages per second: ${(vigieRate / crawleeRate).toFixed(2)}`);
+  }
+} finally {
+  await site.close();
+}

@@ -1,0 +1,297 @@
+// Main text of a page, without navigation and boilerplate, in the spirit of Readability,
+// boilerpipe and trafilatura, tuned for what Vigie watches: forums, marketplaces and paste sites,
+// where every post and comment is user content and must survive.
+//
+// 1. One pass over the DOM classifies elements (parse-boilerplate.ts) and measures, bottom-up,
+//    how much text and link text each holds with and without its boilerplate.
+// 2. Safety net: a "boilerplate" element holding most of the page's text, little of it links, is
+//    not boilerplate (a `has-sidebar` layout wrapper, a hidden-until-clicked article).
+// 3. The content root: the page's <main> (or role=main) when substantial, then descend while one
+//    child holds nearly all the text, stopping at repeated siblings (a list of posts) and at user
+//    content beside it (comments).
+// 4. Render the root as text, skipping boilerplate and small link lists outside user content.
+import type { AnyNode, Document, Element, ParentNode } from 'domhandler';
+import { classifyElement, type ClassCache, type ElementKind } from './parse-boilerplate.ts';
+import { renderText } from './parse-text-render.ts';
+
+export interface MainTextOptions {
+  /** Stop rendering after about this many characters (default 1,000,000). */
+  maxChars?: number;
+}
+
+interface Info {
+  el: Element | Document;
+  parent: Info | null;
+  kind: ElementKind | 'root';
+  /** Boilerplate at this element (possibly rescued by the safety net). */
+  junk: boolean;
+  /** Inside an article, main region or user content. */
+  inArticle: boolean;
+  /** Inside user content (posts, comments): no link-density pruning there. */
+  inUser: boolean;
+  /** Text characters (non-whitespace), boilerplate included. */
+  rawText: number;
+  rawLinkText: number;
+  /** Without boilerplate descendants. */
+  text: number;
+  linkText: number;
+  links: number;
+  /** <h1> elements in the subtree, boilerplate excluded. */
+  h1s: number;
+  /** Text inside user content (posts, comments) in the subtree, boilerplate excluded. */
+  userText: number;
+  children: Info[];
+}
+
+const DEFAULT_MAX_CHARS = 1_000_000;
+/** A junk element holding at least this share of the page's text, mostly not links, is kept. */
+const RESCUE_SHARE = 0.5;
+/** <main> is used when it holds at least this share of the page's clean text. */
+const MAIN_SHARE = 0.25;
+/** Descend into a child holding at least this share of its parent's non-link text. */
+const DESCEND_SHARE = 0.7;
+const TEXT_BLOCK_TAGS = new Set([
+  'p', 'pre', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'dd', 'dt', 'td', 'th', 'textarea', 'code',
+]);
+const PROSE_TAGS = new Set(['p', 'pre', 'blockquote', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'dl', 'table']);
+/** Paragraph text beside the best child that stops the descent. */
+const PROSE_LEFT_MIN = 100;
+/** A sibling with this much text counts as another post (stops the descent). */
+const SIBLING_MIN_TEXT = 20;
+/** Link lists: at least this many links, this link density, this short an average anchor. */
+const LINK_LIST_MIN_LINKS = 3;
+const LINK_LIST_DENSITY = 0.6;
+const LINK_LIST_MAX_ANCHOR = 40;
+/** ... and at most this share of the root's text (a listing page IS its links). */
+const LINK_LIST_MAX_SHARE = 0.3;
+/** A root this link-dense is a listing (threads, products): no link-list pruning at all. */
+const LISTING_LINK_DENSITY = 0.5;
+
+/** Main text of a parsed document: paragraphs separated by blank lines. */
+export function extractMainText(doc: Document, options: MainTextOptions = {}): string {
+  const body = findBody(doc);
+  const infos = new Map<AnyNode, Info>();
+  const h1s: Info[] = [];
+  const top = measure(body, infos, h1s);
+  rescueLargeJunk(top);
+  const root = chooseRoot(top);
+  const rootText = Math.max(1, root.text);
+  const pruneLinkLists = root.linkText / rootText < LISTING_LINK_DENSITY;
+
+  const text = renderText(
+    root.el as ParentNode,
+    (el) => {
+      const info = infos.get(el);
+      if (!info || info.junk) return true;
+      if (!pruneLinkLists || info.inUser || info.kind === 'user') return false;
+      return isLinkList(info) && info.text < LINK_LIST_MAX_SHARE * rootText;
+    },
+    options.maxChars ?? DEFAULT_MAX_CHARS,
+  );
+  // The page's headline stays with its text even when it sits above the content root.
+  const headline = root.h1s === 0 ? h1s.find((h1) => !insideJunk(h1)) : undefined;
+  if (!headline) return text;
+  const title = renderText(headline.el as ParentNode, () => false);
+  return title && text ? `${title}\n\n${text}` : title || text;
+}
+
+function insideJunk(info: Info): boolean {
+  for (let up: Info | null = info; up; up = up.parent) if (up.junk) return true;
+  return false;
+}
+
+function findBody(doc: Document): Document | Element {
+  for (const child of doc.children) {
+    if (child.type !== 'tag') continue;
+    if (child.name === 'body') return child;
+    if (child.name === 'html') {
+      const body = child.children.find((c): c is Element => c.type === 'tag' && c.name === 'body');
+      return body ?? child;
+    }
+  }
+  return doc;
+}
+
+/** Classifies and measures the whole subtree of `root` (iteratively: trees can be deep). */
+function measure(root: Document | Element, infos: Map<AnyNode, Info>, h1s: Info[]): Info {
+  const cache: ClassCache = new Map();
+  const top = newInfo(root, null, 'root', false, false, false);
+  infos.set(root, top);
+  const stack: { info: Info; next: number; inLink: boolean }[] = [{ info: top, next: 0, inLink: false }];
+
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    const parent = frame.info;
+    const children = (parent.el as ParentNode).children;
+    if (frame.next >= children.length) {
+      stack.pop();
+      finish(parent);
+      continue;
+    }
+    const node = children[frame.next++]!;
+    if (node.type === 'text') {
+      const n = countNonSpace(node.data);
+      parent.rawText += n;
+      parent.text += n;
+      if (frame.inLink) {
+        parent.rawLinkText += n;
+        parent.linkText += n;
+      }
+      continue;
+    }
+    if (node.type !== 'tag') continue; // comments, directives; script and style have their own types
+    const kind = classifyElement(node, parent.inArticle, cache);
+    if (kind === 'skip') continue;
+    const info = newInfo(
+      node,
+      parent,
+      kind,
+      kind === 'junk',
+      parent.inArticle || kind === 'container' || kind === 'user',
+      parent.inUser || kind === 'user',
+    );
+    if (node.name === 'a' && node.attribs.href !== undefined) info.links = 1;
+    if (node.name === 'h1') {
+      info.h1s = 1;
+      h1s.push(info);
+    }
+    parent.children.push(info);
+    infos.set(node, info);
+    stack.push({ info, next: 0, inLink: frame.inLink || node.name === 'a' });
+  }
+  return top;
+}
+
+function newInfo(
+  el: Element | Document,
+  parent: Info | null,
+  kind: Info['kind'],
+  junk: boolean,
+  inArticle: boolean,
+  inUser: boolean,
+): Info {
+  return { el, parent, kind, junk, inArticle, inUser, rawText: 0, rawLinkText: 0, text: 0, linkText: 0, links: 0, h1s: 0, userText: 0, children: [] };
+}
+
+/** Adds a finished element's counts to its parent's. */
+function finish(info: Info): void {
+  const parent = info.parent;
+  if (!parent) return;
+  parent.rawText += info.rawText;
+  parent.rawLinkText += info.rawLinkText;
+  if (!info.junk) {
+    parent.text += info.text;
+    parent.linkText += info.linkText;
+    parent.links += info.links;
+    parent.h1s += info.h1s;
+    parent.userText += info.kind === 'user' ? info.text : info.userText;
+  }
+}
+
+function rescueLargeJunk(top: Info): void {
+  const threshold = RESCUE_SHARE * top.rawText;
+  if (threshold <= 0) return;
+  // Pre-order, so an outer element is rescued (and its counts propagated) before inner ones.
+  const stack = [top];
+  while (stack.length > 0) {
+    const info = stack.pop()!;
+    if (info.rawText < threshold) continue; // nothing below can reach the threshold either
+    if (info.junk && info.rawLinkText < 0.5 * info.rawText) {
+      info.junk = false;
+      for (let up = info.parent; up; up = up.parent) {
+        up.text += info.text;
+        up.linkText += info.linkText;
+        up.links += info.links;
+        up.h1s += info.h1s;
+        if (up.junk) break; // counts stop at a boilerplate ancestor, as in measure()
+      }
+    }
+    for (const child of info.children) stack.push(child);
+  }
+}
+
+function chooseRoot(top: Info): Info {
+  let start = top;
+  const main = findLargestMain(top);
+  // <main> wins unless posts or comments sit outside it (some themes put comments after it).
+  const userOutside = top.userText - (main ? (main.kind === 'user' ? main.text : main.userText) : 0);
+  if (main && main.text >= MAIN_SHARE * top.text && userOutside < SIBLING_MIN_TEXT) start = main;
+  return descend(start);
+}
+
+function findLargestMain(top: Info): Info | null {
+  let best: Info | null = null;
+  const stack = [top];
+  while (stack.length > 0) {
+    const info = stack.pop()!;
+    if (info.junk) continue;
+    const el = info.el as Element;
+    if (info !== top && (el.name === 'main' || el.attribs?.role?.toLowerCase() === 'main')) {
+      if (!best || info.text > best.text) best = info;
+      continue;
+    }
+    for (const child of info.children) stack.push(child);
+  }
+  return best;
+}
+
+function descend(start: Info): Info {
+  let node = start;
+  for (;;) {
+    const total = nonLink(node);
+    if (total <= 0) return node;
+    let best: Info | null = null;
+    for (const child of node.children) {
+      if (!child.junk && (!best || nonLink(child) > nonLink(best))) best = child;
+    }
+    if (!best || nonLink(best) < DESCEND_SHARE * total) return node;
+    // A paragraph is not a container: its headline and sibling paragraphs belong with it.
+    if (TEXT_BLOCK_TAGS.has((best.el as Element).name)) return node;
+    // Never leave the page's headline behind.
+    if (best.h1s < node.h1s) return node;
+    // Nor paragraphs beside the best child: the article continues around a nested block.
+    let prose = 0;
+    for (const sibling of node.children) {
+      if (sibling !== best && !sibling.junk && PROSE_TAGS.has((sibling.el as Element).name)) prose += nonLink(sibling);
+    }
+    if (prose >= PROSE_LEFT_MIN) return node;
+    const signature = siblingSignature(best.el as Element);
+    const hasPeers = node.children.some(
+      (sibling) =>
+        sibling !== best &&
+        !sibling.junk &&
+        sibling.text >= SIBLING_MIN_TEXT &&
+        (sibling.kind === 'user' ||
+          sibling.userText >= SIBLING_MIN_TEXT ||
+          siblingSignature(sibling.el as Element) === signature),
+    );
+    if (hasPeers) return node;
+    node = best;
+  }
+}
+
+function nonLink(info: Info): number {
+  return info.text - info.linkText;
+}
+
+/** Tag plus first class (or id without digits): posts of one thread share it. */
+function siblingSignature(el: Element): string {
+  const cls = el.attribs.class?.trim().split(/\s+/, 1)[0];
+  if (cls) return `${el.name}.${cls}`;
+  const id = el.attribs.id?.replace(/\d+/g, '');
+  return id ? `${el.name}#${id}` : el.name;
+}
+
+function isLinkList(info: Info): boolean {
+  if (info.links < LINK_LIST_MIN_LINKS || info.text === 0) return false;
+  return info.linkText / info.text >= LINK_LIST_DENSITY && info.linkText / info.links <= LINK_LIST_MAX_ANCHOR;
+}
+
+function countNonSpace(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x20 && c !== 0xa0) n++;
+  }
+  return n;
+}

@@ -1,0 +1,146 @@
+// The Elasticsearch index: thin glue between SearchIndex and request bodies built by pure
+// functions (mappings.ts, write-bodies.ts, search-bodies.ts).
+//
+// Durability: writes are acknowledged once the translog is fsynced (Elasticsearch's default
+// `index.translog.durability: request`), so indexPage resolving means the page survives a crash.
+// Visibility to search is another matter: by default (`refresh: false`) a page shows up in search
+// after the next periodic refresh (about a second). Tests and tools that need to read their own
+// writes at once pass `refresh: 'wait_for'` (waits for that refresh) or `true` (forces one,
+// expensive under load; fine in tests).
+import { Client, errors } from '@elastic/elasticsearch';
+import type { estypes } from '@elastic/elasticsearch';
+import type {
+  Alert,
+  AlertFilter,
+  AlertObservation,
+  IndexPageResult,
+  PageDocument,
+  SearchIndex,
+  SearchQuery,
+  SearchResult,
+} from '../types.ts';
+import { resolveSearch } from '../search-input.ts';
+import { bulkItemError, wrapEsError } from './es-errors.ts';
+import { alertsIndexRequest, indexNames, pagesIndexRequest } from './mappings.ts';
+import type { IndexNames } from './mappings.ts';
+import { alertListRequest, pageSearchRequest, searchHitFrom, totalOf } from './search-bodies.ts';
+import type { EsHitSource } from './search-bodies.ts';
+import { alertFromSource, indexPageOperations, pageFromSource } from './write-bodies.ts';
+import type { EsAlertSource, EsPageSource } from './write-bodies.ts';
+
+export interface ElasticsearchIndexOptions {
+  /** Cluster URL; ignored when `client` is given. */
+  node?: string;
+  /** A client the caller owns (and closes); otherwise one is created and closed by close(). */
+  client?: Client;
+  /** Index name prefix: `${prefix}-pages` and `${prefix}-alerts`. Lower case. */
+  prefix?: string;
+  /** Refresh policy of writes; see the file comment. Default false. */
+  refresh?: estypes.Refresh;
+}
+
+export const DEFAULT_ES_PREFIX = 'vigie';
+
+export class ElasticsearchIndex implements SearchIndex {
+  readonly names: IndexNames;
+  readonly #client: Client;
+  readonly #ownsClient: boolean;
+  readonly #refresh: estypes.Refresh;
+  #closed = false;
+
+  constructor(options: ElasticsearchIndexOptions) {
+    if (options.client === undefined && options.node === undefined) {
+      throw new TypeError('ElasticsearchIndex needs a node URL or a client');
+    }
+    this.#client = options.client ?? new Client({ node: options.node as string });
+    this.#ownsClient = options.client === undefined;
+    this.names = indexNames(options.prefix ?? DEFAULT_ES_PREFIX);
+    this.#refresh = options.refresh ?? false;
+  }
+
+  async init(): Promise<void> {
+    for (const request of [pagesIndexRequest(this.names.pages), alertsIndexRequest(this.names.alerts)]) {
+      try {
+        if (await this.#client.indices.exists({ index: request.index })) continue;
+        await this.#client.indices.create(request);
+      } catch (err) {
+        // Another worker created it between our check and our create: that is what we wanted.
+        if (err instanceof errors.ResponseError && err.body?.error?.type === 'resource_already_exists_exception') continue;
+        throw wrapEsError(err, `cannot create index ${String(request.index)}`);
+      }
+    }
+  }
+
+  async indexPage(page: PageDocument, observations: AlertObservation[]): Promise<IndexPageResult> {
+    const operations = indexPageOperations(this.names, page, observations);
+    let response: estypes.BulkResponse;
+    try {
+      response = await this.#client.bulk<EsPageSource | EsAlertSource>({ operations, refresh: this.#refresh });
+    } catch (err) {
+      throw wrapEsError(err, `cannot index page ${page.id}`);
+    }
+    const [pageItem, ...alertItems] = response.items;
+    const pageResult = pageItem?.index;
+    // 409 on the page: a newer fetch of the same content is already stored (external_gte).
+    if (pageResult === undefined || (pageResult.error !== undefined && pageResult.status !== 409)) {
+      throw bulkItemError(pageResult ?? { _index: this.names.pages, status: 500 }, `cannot index page ${page.id}`);
+    }
+    const result: IndexPageResult = { alertsCreated: 0, alertsUpdated: 0 };
+    for (const item of alertItems) {
+      const update = item.update;
+      if (update === undefined || update.error !== undefined) {
+        throw bulkItemError(update ?? { _index: this.names.alerts, status: 500 }, `cannot merge an alert of page ${page.id}`);
+      }
+      if (update.result === 'created') result.alertsCreated += 1;
+      else if (update.result === 'updated') result.alertsUpdated += 1;
+    }
+    return result;
+  }
+
+  async getPage(id: string): Promise<PageDocument | null> {
+    const response = await this.#call(`cannot read page ${id}`, () =>
+      this.#client.get<EsPageSource>({ index: this.names.pages, id }, { ignore: [404] }),
+    );
+    return response.found && response._source !== undefined ? pageFromSource(response._source) : null;
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const request = pageSearchRequest(this.names.pages, resolveSearch(query));
+    const response = await this.#call('search failed', () => this.#client.search<EsHitSource>(request));
+    return { total: totalOf(response.hits.total), hits: response.hits.hits.map(searchHitFrom) };
+  }
+
+  async listAlerts(filter: AlertFilter): Promise<Alert[]> {
+    const response = await this.#call('cannot list alerts', () =>
+      this.#client.search<EsAlertSource>(alertListRequest(this.names.alerts, filter)),
+    );
+    return response.hits.hits.flatMap((hit) => (hit._source === undefined ? [] : [alertFromSource(hit._source)]));
+  }
+
+  async getAlert(id: string): Promise<Alert | null> {
+    const response = await this.#call(`cannot read alert ${id}`, () =>
+      this.#client.get<EsAlertSource>({ index: this.names.alerts, id, _source_excludes: ['pageIds'] }, { ignore: [404] }),
+    );
+    return response.found && response._source !== undefined ? alertFromSource(response._source) : null;
+  }
+
+  async countPages(): Promise<number> {
+    const response = await this.#call('cannot count pages', () => this.#client.count({ index: this.names.pages }));
+    return response.count;
+  }
+
+  /** Closes the client if this index created it. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsClient) await this.#client.close();
+  }
+
+  async #call<T>(what: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (err) {
+      throw wrapEsError(err, what);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+// Index names, settings and explicit mappings. The text analyzer mirrors the embedded index's
+// FTS5 tokenizer (unicode61, remove_diacritics 2, plus fts-text.ts folding) so both backends
+// split and fold French and English text the same way: tokens are runs of letters and digits,
+// combining marks are dropped, then lowercase and asciifolding (é->e, œ->oe, ß->ss).
+import type { estypes } from '@elastic/elasticsearch';
+
+export interface IndexNames {
+  pages: string;
+  alerts: string;
+}
+
+export function indexNames(prefix: string): IndexNames {
+  return { pages: `${prefix}-pages`, alerts: `${prefix}-alerts` };
+}
+
+/** Keyword values longer than this are kept in _source but not indexed (Lucene's term limit is 32 KB). */
+const MAX_KEYWORD_CHARS = 8191;
+/** Longer tokens are cut: a pattern tokenizer has no length limit of its own. */
+const MAX_TOKEN_CHARS = 255;
+
+export const TEXT_ANALYZER = 'vigie_text';
+
+export function textAnalysisSettings(): estypes.IndicesIndexSettings {
+  return {
+    analysis: {
+      char_filter: {
+        vigie_strip_marks: { type: 'pattern_replace', pattern: '\\p{Mn}+', replacement: '' },
+      },
+      tokenizer: {
+        vigie_words: { type: 'pattern', pattern: '[^\\p{L}\\p{N}\\p{M}\\p{Co}]+' },
+      },
+      filter: {
+        vigie_max_token: { type: 'truncate', length: MAX_TOKEN_CHARS },
+      },
+      analyzer: {
+        [TEXT_ANALYZER]: {
+          type: 'custom',
+          char_filter: ['vigie_strip_marks'],
+          tokenizer: 'vigie_words',
+          filter: ['lowercase', 'asciifolding', 'vigie_max_token'],
+        },
+      },
+    },
+  };
+}
+
+const keyword: estypes.MappingProperty = { type: 'keyword' };
+const longKeyword: estypes.MappingProperty = { type: 'keyword', ignore_above: MAX_KEYWORD_CHARS };
+const storedOnly: estypes.MappingProperty = { type: 'object', enabled: false };
+const text: estypes.MappingProperty = { type: 'text', analyzer: TEXT_ANALYZER };
+
+/**
+ * Pages. Unknown fields are kept in _source but not indexed (dynamic: false), so a document
+ * shape that grows never breaks indexing. fetchedAt is kept verbatim for the round trip;
+ * fetchedTime is its parsed copy that range filters and sorting use.
+ */
+export function pagesMappings(): estypes.MappingTypeMapping {
+  return {
+    dynamic: false,
+    properties: {
+      id: keyword,
+      url: longKeyword,
+      finalUrl: longKeyword,
+      targetId: keyword,
+      runId: keyword,
+      fetchedAt: { type: 'keyword', index: false, doc_values: false },
+      fetchedTime: { type: 'date' },
+      httpStatus: { type: 'integer' },
+      contentType: keyword,
+      title: text,
+      text,
+      language: keyword,
+      contentHash: keyword,
+      depth: { type: 'integer' },
+      entities: storedOnly,
+      flags: storedOnly,
+      host: keyword,
+      hostSuffixes: keyword,
+      categories: keyword,
+      entityKeys: longKeyword,
+    },
+  };
+}
+
+/** Alerts, plus `pageIds`: the distinct pages merged in, which keeps re-indexing from double-counting. */
+export function alertsMappings(): estypes.MappingTypeMapping {
+  return {
+    dynamic: false,
+    properties: {
+      id: keyword,
+      status: keyword,
+      category: keyword,
+      score: { type: 'double' },
+      tags: keyword,
+      ruleIds: keyword,
+      contentHash: keyword,
+      targetId: keyword,
+      pageId: keyword,
+      urls: longKeyword,
+      pageCount: { type: 'integer' },
+      firstSeen: { type: 'date' },
+      lastSeen: { type: 'date' },
+      pageIds: keyword,
+    },
+  };
+}
+
+export function pagesIndexRequest(index: string): estypes.IndicesCreateRequest {
+  return { index, settings: textAnalysisSettings(), mappings: pagesMappings() };
+}
+
+export function alertsIndexRequest(index: string): estypes.IndicesCreateRequest {
+  return { index, mappings: alertsMappings() };
+}

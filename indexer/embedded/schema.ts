@@ -1,0 +1,118 @@
+// The embedded index's SQLite schema and its migrations. The schema version lives in `meta`;
+// a later version appends a migration to MIGRATIONS and never edits an earlier one.
+//
+// Full text: pages_fts is an FTS5 table with EXTERNAL CONTENT (content='pages'): the text is
+// stored once, in `pages`, and snippet() reads it from there, which a contentless table could not
+// do. The price is that the writer keeps pages_fts in step by hand (page-writer.ts inserts and
+// 'delete's rows with the folded text of fts-text.ts); never run the FTS5 'rebuild' command, it
+// would re-index the unfolded text.
+import type Database from 'better-sqlite3';
+import { NonRetryableError } from '../../config/errors.ts';
+
+type Db = Database.Database;
+
+const V1 = `
+CREATE TABLE pages (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  url TEXT NOT NULL,
+  host_rev TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  language TEXT,
+  fetched_at TEXT NOT NULL,
+  fetched_ms INTEGER NOT NULL,
+  categories_json TEXT NOT NULL,
+  title TEXT NOT NULL,
+  text TEXT NOT NULL,
+  doc_json TEXT NOT NULL
+);
+CREATE INDEX pages_fetched ON pages (fetched_ms);
+CREATE INDEX pages_host_rev ON pages (host_rev);
+CREATE INDEX pages_target ON pages (target_id, fetched_ms);
+
+CREATE VIRTUAL TABLE pages_fts USING fts5(
+  title, text,
+  content = 'pages', content_rowid = 'seq',
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TABLE page_entities (
+  key TEXT NOT NULL,
+  page_seq INTEGER NOT NULL,
+  PRIMARY KEY (key, page_seq)
+) WITHOUT ROWID;
+CREATE INDEX page_entities_page ON page_entities (page_seq);
+
+CREATE TABLE page_categories (
+  category TEXT NOT NULL,
+  page_seq INTEGER NOT NULL,
+  PRIMARY KEY (category, page_seq)
+) WITHOUT ROWID;
+CREATE INDEX page_categories_page ON page_categories (page_seq);
+
+CREATE TABLE alerts (
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  category TEXT NOT NULL,
+  score REAL NOT NULL,
+  tags_json TEXT NOT NULL,
+  rule_ids_json TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  page_id TEXT NOT NULL,
+  urls_json TEXT NOT NULL,
+  page_count INTEGER NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL
+);
+CREATE INDEX alerts_rank ON alerts (score DESC, last_seen DESC);
+CREATE INDEX alerts_status_rank ON alerts (status, score DESC, last_seen DESC);
+
+-- One row per (alert, page): what makes re-indexing a page never count it twice.
+CREATE TABLE alert_pages (
+  alert_id TEXT NOT NULL,
+  page_id TEXT NOT NULL,
+  PRIMARY KEY (alert_id, page_id)
+) WITHOUT ROWID;
+`;
+
+const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [(db) => db.exec(V1)];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Per-connection settings: WAL so readers never block the writer, FULL sync so a commit is on disk. */
+export function configureConnection(db: Db): void {
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (String(mode).toLowerCase() !== 'wal') {
+    throw new NonRetryableError('index-wal-unavailable', `SQLite refused WAL mode (got ${String(mode)})`);
+  }
+  db.pragma('synchronous = FULL');
+}
+
+function readVersion(db: Db): number {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+  return row === undefined ? 0 : Number(row.value);
+}
+
+/**
+ * Brings the schema to SCHEMA_VERSION in one IMMEDIATE transaction, so that several processes
+ * opening the same file at once migrate it exactly once.
+ */
+export function migrate(db: Db): void {
+  const run = db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    const current = readVersion(db);
+    if (!Number.isInteger(current) || current > SCHEMA_VERSION) {
+      throw new NonRetryableError(
+        'index-schema-too-new',
+        `index schema version ${current} is newer than this Vigie understands (${SCHEMA_VERSION}); upgrade Vigie`,
+        { details: { found: current, supported: SCHEMA_VERSION } },
+      );
+    }
+    for (let version = current; version < SCHEMA_VERSION; version += 1) MIGRATIONS[version]?.(db);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
+      String(SCHEMA_VERSION),
+    );
+  });
+  run.immediate();
+}

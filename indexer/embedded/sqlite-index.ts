@@ -1,0 +1,211 @@
+// The embedded index: one SQLite file in the data directory, shared safely by several processes
+// on one machine (WAL, busy timeout, IMMEDIATE write transactions). Writes go through a group
+// commit: indexPage resolves once the transaction holding its page has committed with
+// synchronous=FULL, i.e. is on disk.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { NonRetryableError } from '../../config/errors.ts';
+import type { Category } from '../../extractors/types.ts';
+import type {
+  Alert,
+  AlertFilter,
+  AlertObservation,
+  IndexPageResult,
+  PageDocument,
+  SearchIndex,
+  SearchQuery,
+  SearchResult,
+} from '../types.ts';
+import { leadingExcerpt, resolvePaging, resolveSearch } from '../search-input.ts';
+import { GroupCommit } from './group-commit.ts';
+import type { GroupCommitStats, Outcome } from './group-commit.ts';
+import { alertFromRow, createPageWriter, prepareWrite } from './page-writer.ts';
+import type { PreparedWrite } from './page-writer.ts';
+import { configureConnection, migrate } from './schema.ts';
+import { buildSearchSql } from './search-sql.ts';
+import { wrapSqliteError } from './sqlite-errors.ts';
+
+export interface EmbeddedIndexOptions {
+  dataDir: string;
+  /** File name inside dataDir. */
+  fileName?: string;
+  /** How long a write waits for another process holding the write lock. */
+  busyTimeoutMs?: number;
+  /** How long the first write of a group commit waits for others to join. */
+  groupCommitWindowMs?: number;
+  maxBatchSize?: number;
+}
+
+export const EMBEDDED_INDEX_FILE = 'index.sqlite';
+
+interface HitRow {
+  id: string;
+  url: string;
+  title: string;
+  fetched_at: string;
+  target_id: string;
+  language: string | null;
+  categories_json: string;
+  snippet: string | null;
+}
+
+export class EmbeddedIndex implements SearchIndex {
+  readonly filePath: string;
+  readonly #options: Required<Omit<EmbeddedIndexOptions, 'dataDir' | 'fileName'>>;
+  #db: Database.Database | undefined;
+  #commits: GroupCommit<PreparedWrite, IndexPageResult> | undefined;
+  #closed = false;
+  readonly #statements = new Map<string, Database.Statement>();
+
+  constructor(options: EmbeddedIndexOptions) {
+    this.filePath = path.join(options.dataDir, options.fileName ?? EMBEDDED_INDEX_FILE);
+    this.#options = {
+      busyTimeoutMs: options.busyTimeoutMs ?? 10_000,
+      groupCommitWindowMs: options.groupCommitWindowMs ?? 2,
+      maxBatchSize: options.maxBatchSize ?? 512,
+    };
+  }
+
+  async init(): Promise<void> {
+    if (this.#closed) throw closedError();
+    if (this.#db !== undefined) return;
+    let db: Database.Database | undefined;
+    try {
+      mkdirSync(path.dirname(this.filePath), { recursive: true });
+      db = new Database(this.filePath, { timeout: this.#options.busyTimeoutMs });
+      configureConnection(db);
+      migrate(db);
+    } catch (err) {
+      db?.close();
+      throw wrapSqliteError(err, `cannot open the embedded index at ${this.filePath}`);
+    }
+    const writePage = createPageWriter(db);
+    const writeOne = db.transaction((write: PreparedWrite) => writePage(write));
+    // The outer transaction commits the batch; each page runs in a savepoint (a nested
+    // better-sqlite3 transaction) so a page that fails is rolled back and rejected alone.
+    const writeBatch = db.transaction((writes: readonly PreparedWrite[]): Outcome<IndexPageResult>[] =>
+      writes.map((write) => {
+        try {
+          return { ok: true, value: writeOne(write) };
+        } catch (error) {
+          return { ok: false, error: wrapSqliteError(error, `cannot index page ${write.row.id}`) };
+        }
+      }),
+    );
+    this.#db = db;
+    this.#commits = new GroupCommit({
+      windowMs: this.#options.groupCommitWindowMs,
+      maxBatch: this.#options.maxBatchSize,
+      runBatch: (writes) => {
+        try {
+          return writeBatch.immediate(writes);
+        } catch (err) {
+          throw wrapSqliteError(err, `index batch of ${writes.length} pages not committed`);
+        }
+      },
+    });
+  }
+
+  async indexPage(page: PageDocument, observations: AlertObservation[]): Promise<IndexPageResult> {
+    const commits = this.#writer();
+    return commits.submit(prepareWrite(page, observations));
+  }
+
+  async getPage(id: string): Promise<PageDocument | null> {
+    const row = this.#statement('SELECT title, text, doc_json FROM pages WHERE id = ?').get(id) as
+      | { title: string; text: string; doc_json: string }
+      | undefined;
+    if (row === undefined) return null;
+    return { ...(JSON.parse(row.doc_json) as Omit<PageDocument, 'title' | 'text'>), title: row.title, text: row.text };
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const search = resolveSearch(query);
+    const sql = buildSearchSql(search);
+    const total = (this.#statement(sql.count).get(sql.params) as { total: number }).total;
+    const rows = this.#statement(sql.select).all({ ...sql.params, limit: search.limit, offset: search.offset }) as HitRow[];
+    return {
+      total,
+      hits: rows.map((row) => ({
+        id: row.id,
+        url: row.url,
+        title: row.title,
+        fetchedAt: row.fetched_at,
+        targetId: row.target_id,
+        language: row.language,
+        categories: JSON.parse(row.categories_json) as Category[],
+        snippet: sql.hasMatch ? (row.snippet ?? '').trim() : leadingExcerpt(row.snippet ?? ''),
+      })),
+    };
+  }
+
+  async listAlerts(filter: AlertFilter): Promise<Alert[]> {
+    const where: string[] = [];
+    const params: Record<string, string | number> = { ...resolvePaging(filter.limit, filter.offset) };
+    for (const [column, value] of [
+      ['status', filter.status],
+      ['category', filter.category],
+      ['target_id', filter.targetId],
+    ] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} = @${column}`);
+      params[column] = value;
+    }
+    const sql = `SELECT * FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY score DESC, last_seen DESC, id LIMIT @limit OFFSET @offset`;
+    return (this.#statement(sql).all(params) as Parameters<typeof alertFromRow>[0][]).map(alertFromRow);
+  }
+
+  async getAlert(id: string): Promise<Alert | null> {
+    const row = this.#statement('SELECT * FROM alerts WHERE id = ?').get(id) as Parameters<typeof alertFromRow>[0] | undefined;
+    return row === undefined ? null : alertFromRow(row);
+  }
+
+  async countPages(): Promise<number> {
+    return (this.#statement('SELECT count(*) AS n FROM pages').get() as { n: number }).n;
+  }
+
+  /** Commits pending writes, then closes the file. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#commits?.flush();
+    this.#db?.close();
+    this.#db = undefined;
+    this.#statements.clear();
+  }
+
+  /** Group-commit counters, for tests and benchmarks. */
+  get commitStats(): GroupCommitStats {
+    return this.#commits?.stats ?? { batches: 0, items: 0 };
+  }
+
+  #open(): Database.Database {
+    if (this.#closed) throw closedError();
+    if (this.#db === undefined) {
+      throw new NonRetryableError('index-not-initialised', 'call init() before using the embedded index');
+    }
+    return this.#db;
+  }
+
+  #writer(): GroupCommit<PreparedWrite, IndexPageResult> {
+    this.#open();
+    return this.#commits as GroupCommit<PreparedWrite, IndexPageResult>;
+  }
+
+  /** Prepared statements are cached by SQL text: search builds at most a few hundred shapes. */
+  #statement(sql: string): Database.Statement {
+    const db = this.#open();
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+function closedError(): NonRetryableError {
+  return new NonRetryableError('index-closed', 'the embedded index is closed');
+}

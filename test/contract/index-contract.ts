@@ -1,0 +1,365 @@
+// The SearchIndex contract: every implementation runs this same suite.
+//
+// `makeIndex` opens the store under test. The store is empty at the start of each test, and
+// calling makeIndex again within the same test opens the SAME store again (a new connection or
+// client): that is how durability is checked after close(). The suite calls init() and closes
+// whatever it opened.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Entity } from '../../extractors/types.ts';
+import { alertId } from '../../indexer/ids.ts';
+import { MAX_ALERT_URLS } from '../../indexer/types.ts';
+import type { SearchIndex } from '../../indexer/types.ts';
+import { flaggedPage, makeFlag, makePage, minutesAfter, observe } from './index-fixtures.ts';
+
+const T0 = '2024-05-01T10:00:00.000Z';
+
+const HOSTILE_QUERIES = [
+  '"', '""', '"""', '"unbalanced phrase', '*', '**', 'cocaine*', 'AND OR NOT', 'NOT', 'OR', '(', ')', '(a OR b',
+  'NEAR', 'NEAR(a b)', 'NEAR/2', 'col:', 'title:cocaine', 'text:*', ':', '^', '^cocaine', '-', '+', '~', '\\', "'",
+  "'; DROP TABLE pages; --", '{}[]', '\u0000', '🙂', ' ', '', 'x AND', 'a'.repeat(5000), '"a" OR "b"', '@#$%&|!',
+];
+
+export function runIndexContract(name: string, makeIndex: () => Promise<SearchIndex>): void {
+  describe(`SearchIndex contract: ${name}`, () => {
+    const opened: SearchIndex[] = [];
+
+    async function open(): Promise<SearchIndex> {
+      const index = await makeIndex();
+      opened.push(index);
+      await index.init();
+      return index;
+    }
+
+    afterEach(async () => {
+      for (const index of opened.splice(0)) await index.close();
+    });
+
+    describe('pages', () => {
+      it('round-trips a page with its entities and flags, and init is idempotent', async () => {
+        const index = await open();
+        await index.init();
+        const entities: Entity[] = [
+          { type: 'btc', value: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq', start: 10, end: 52, details: { kind: 'bech32' } },
+          { type: 'email', value: 'vendeur@example.org', start: 60, end: 79 },
+        ];
+        const page = makePage({ entities, flags: [makeFlag('drugs', 0.91), makeFlag('fraud', 0.4)], language: null });
+        expect(await index.getPage(page.id)).toBeNull();
+        await index.indexPage(page, []);
+        expect(await index.getPage(page.id)).toEqual(page);
+        expect(await index.countPages()).toBe(1);
+      });
+
+      it('re-indexing the same page and observations changes nothing', async () => {
+        const index = await open();
+        const { page, observations } = flaggedPage('drugs', { text: 'Vente de cocaïne, livraison discrète.' });
+        expect(await index.indexPage(page, observations)).toEqual({ alertsCreated: 1, alertsUpdated: 0 });
+        const alertBefore = await index.getAlert(observations[0]!.id);
+        expect(await index.indexPage(page, observations)).toEqual({ alertsCreated: 0, alertsUpdated: 0 });
+        expect(await index.countPages()).toBe(1);
+        expect(await index.getAlert(observations[0]!.id)).toEqual(alertBefore);
+        expect(await index.getPage(page.id)).toEqual(page);
+      });
+
+      it('a new content version of the same URL is a new page', async () => {
+        const index = await open();
+        const v1 = makePage({ url: 'https://example.org/annonce/7', text: 'Première version du texte.' });
+        const v2 = makePage({ url: 'https://example.org/annonce/7', text: 'Seconde version du texte.', fetchedAt: minutesAfter(T0, 60) });
+        expect(v2.id).not.toBe(v1.id);
+        await index.indexPage(v1, [observe(v1, 'fraud')]);
+        await index.indexPage(v2, [observe(v2, 'fraud')]);
+        expect(await index.countPages()).toBe(2);
+        expect(await index.getPage(v1.id)).toEqual(v1);
+        expect(await index.getPage(v2.id)).toEqual(v2);
+        expect(await index.listAlerts({})).toHaveLength(2);
+      });
+
+      it('keeps the latest fetch of the same page, whatever the order of writes', async () => {
+        const index = await open();
+        const first = makePage({ fetchedAt: T0, runId: 'run-1' });
+        const later = { ...first, fetchedAt: minutesAfter(T0, 30), runId: 'run-2' };
+        await index.indexPage(first, []);
+        await index.indexPage(later, []);
+        expect(await index.getPage(first.id)).toEqual(later);
+        await index.indexPage(first, []);
+        expect(await index.getPage(first.id)).toEqual(later);
+        expect(await index.countPages()).toBe(1);
+        const found = await index.search({ text: 'ordinaire' });
+        expect(found.total).toBe(1);
+        expect(found.hits[0]!.fetchedAt).toBe(later.fetchedAt);
+      });
+
+      it('rejects a page whose fetch time is not a time', async () => {
+        const index = await open();
+        await expect(index.indexPage(makePage({ fetchedAt: 'yesterday-ish' }), [])).rejects.toThrow(/fetchedAt/);
+      });
+    });
+
+    describe('alerts', () => {
+      it('merges the same content seen on two URLs into one alert', async () => {
+        const index = await open();
+        const text = 'Cartes bancaires clonées à vendre, paiement en bitcoin.';
+        const a = flaggedPage('carding', { url: 'https://shop-a.example/1', text, score: 0.6, seenAt: T0 });
+        const b = flaggedPage('carding', { url: 'https://shop-b.example/x', text, score: 0.9, seenAt: minutesAfter(T0, 5), ruleIds: ['carding-bins'] });
+        expect(a.observations[0]!.id).toBe(b.observations[0]!.id);
+        expect(await index.indexPage(a.page, a.observations)).toEqual({ alertsCreated: 1, alertsUpdated: 0 });
+        expect(await index.indexPage(b.page, b.observations)).toEqual({ alertsCreated: 0, alertsUpdated: 1 });
+        const alert = await index.getAlert(a.observations[0]!.id);
+        expect(alert).toMatchObject({
+          id: alertId(a.page.contentHash, 'carding'),
+          status: 'new',
+          category: 'carding',
+          score: 0.9,
+          contentHash: a.page.contentHash,
+          targetId: 'target-a',
+          pageId: a.page.id,
+          urls: ['https://shop-a.example/1', 'https://shop-b.example/x'],
+          pageCount: 2,
+          firstSeen: T0,
+          lastSeen: minutesAfter(T0, 5),
+        });
+        expect([...alert!.ruleIds].sort()).toEqual(['carding-bins', 'carding-rule']);
+        expect(await index.listAlerts({})).toHaveLength(1);
+      });
+
+      it('seeing the same page again does not bump pageCount, a lower score does not lower it', async () => {
+        const index = await open();
+        const { page, observations } = flaggedPage('weapons', { score: 0.7, seenAt: T0 });
+        await index.indexPage(page, observations);
+        const again = [observe(page, 'weapons', { score: 0.5, seenAt: minutesAfter(T0, 120) })];
+        expect(await index.indexPage({ ...page, fetchedAt: minutesAfter(T0, 120) }, again)).toEqual({ alertsCreated: 0, alertsUpdated: 1 });
+        const alert = await index.getAlert(observations[0]!.id);
+        expect(alert).toMatchObject({ pageCount: 1, score: 0.7, firstSeen: T0, lastSeen: minutesAfter(T0, 120), urls: [page.url] });
+      });
+
+      it('caps the URLs of an alert, keeping the oldest, while still counting pages', async () => {
+        const index = await open();
+        const text = 'Le même texte de hameçonnage recopié sur de nombreux sites.';
+        const copies = Array.from({ length: MAX_ALERT_URLS + 5 }, (_, i) => flaggedPage('fraud', { url: `https://copy-${i}.example/`, text }));
+        for (const { page, observations } of copies) await index.indexPage(page, observations);
+        const alert = await index.getAlert(copies[0]!.observations[0]!.id);
+        expect(alert!.urls).toEqual(copies.slice(0, MAX_ALERT_URLS).map(({ page }) => page.url));
+        expect(alert!.pageCount).toBe(MAX_ALERT_URLS + 5);
+      });
+
+      it('lists alerts by score then lastSeen, newest first, with filters and paging', async () => {
+        const index = await open();
+        const specs = [
+          { category: 'drugs', score: 0.9, minutes: 0, targetId: 'target-a' },
+          { category: 'hate', score: 0.5, minutes: 30, targetId: 'target-b' },
+          { category: 'drugs', score: 0.5, minutes: 10, targetId: 'target-b' },
+          { category: 'weapons', score: 0.7, minutes: 20, targetId: 'target-a' },
+        ] as const;
+        const ids: string[] = [];
+        for (const [i, spec] of specs.entries()) {
+          const { page, observations } = flaggedPage(spec.category, {
+            url: `https://example.org/t/${i}`,
+            text: `Texte numéro ${i} signalé.`,
+            score: spec.score,
+            seenAt: minutesAfter(T0, spec.minutes),
+            targetId: spec.targetId,
+          });
+          await index.indexPage(page, observations);
+          ids.push(observations[0]!.id);
+        }
+        const ordered = await index.listAlerts({});
+        expect(ordered.map((alert) => alert.id)).toEqual([ids[0], ids[3], ids[1], ids[2]]);
+        expect((await index.listAlerts({ category: 'drugs' })).map((alert) => alert.id)).toEqual([ids[0], ids[2]]);
+        expect((await index.listAlerts({ targetId: 'target-b' })).map((alert) => alert.id)).toEqual([ids[1], ids[2]]);
+        expect(await index.listAlerts({ status: 'new' })).toHaveLength(4);
+        expect(await index.listAlerts({ status: 'dismissed' })).toEqual([]);
+        expect((await index.listAlerts({ limit: 2, offset: 1 })).map((alert) => alert.id)).toEqual([ids[3], ids[1]]);
+        expect(await index.getAlert('no-such-alert')).toBeNull();
+      });
+    });
+
+    describe('search', () => {
+      async function seed(index: SearchIndex): Promise<Record<string, string>> {
+        const pages = {
+          drugs: makePage({
+            url: 'https://forum.example.org/t/1',
+            title: 'Vente de cocaïne',
+            text: 'Livraison rapide de cocaïne pure, paiement en bitcoin uniquement. Contact sur Telegram.',
+            flags: [makeFlag('drugs', 0.9), makeFlag('fraud', 0.3)],
+            entities: [{ type: 'btc', value: 'bc1qshared', start: 0, end: 10 }, { type: 'telegram', value: '@dealer', start: 11, end: 18 }],
+            fetchedAt: '2024-01-01T00:00:00.000Z',
+          }),
+          english: makePage({
+            url: 'https://example.org/en/post',
+            title: 'Fresh cocaine shipped',
+            text: 'We ship cocaine worldwide. Rapide? No: fast delivery, pay with bitcoin.',
+            language: 'en',
+            targetId: 'target-b',
+            flags: [makeFlag('drugs', 0.8)],
+            entities: [{ type: 'btc', value: 'bc1qshared', start: 0, end: 10 }],
+            fetchedAt: '2024-01-15T00:00:00.000Z',
+          }),
+          unrelated: makePage({
+            url: 'https://notexample.org/blog',
+            title: 'Recette de cuisine',
+            text: 'Une œuvre culinaire : la rapide livraison des ingrédients compte moins que leur fraîcheur.',
+            fetchedAt: '2024-02-01T00:00:00.000Z',
+          }),
+          spoof: makePage({
+            url: 'https://example.org.attacker.net/login',
+            title: 'Connexion',
+            text: 'Veuillez saisir votre mot de passe pour le paiement en bitcoin.',
+            flags: [makeFlag('fraud', 0.95)],
+            entities: [{ type: 'btc', value: 'bc1qother', start: 0, end: 9 }],
+            fetchedAt: '2024-03-01T00:00:00.000Z',
+          }),
+        };
+        for (const page of Object.values(pages)) await index.indexPage(page, []);
+        return Object.fromEntries(Object.entries(pages).map(([key, page]) => [key, page.id]));
+      }
+
+      const ids = (result: { hits: { id: string }[] }): string[] => result.hits.map((hit) => hit.id).sort();
+
+      it('finds accented and unaccented forms of a word, in any case, in title or text', async () => {
+        const index = await open();
+        const id = await seed(index);
+        for (const text of ['cocaine', 'cocaïne', 'COCAÏNE', 'Cocaine']) {
+          expect(ids(await index.search({ text }))).toEqual([id.drugs, id.english].sort());
+        }
+        expect(ids(await index.search({ text: 'oeuvre' }))).toEqual([id.unrelated]);
+        expect(ids(await index.search({ text: 'œuvre' }))).toEqual([id.unrelated]);
+        expect(ids(await index.search({ text: 'fraicheur' }))).toEqual([id.unrelated]);
+        expect(ids(await index.search({ text: 'shipped' }))).toEqual([id.english]);
+      });
+
+      it('ANDs words and keeps "quoted phrases" together', async () => {
+        const index = await open();
+        const id = await seed(index);
+        expect(ids(await index.search({ text: 'cocaine telegram' }))).toEqual([id.drugs]);
+        expect(ids(await index.search({ text: 'livraison rapide' }))).toEqual([id.drugs, id.unrelated].sort());
+        expect(ids(await index.search({ text: '"livraison rapide"' }))).toEqual([id.drugs]);
+        expect(ids(await index.search({ text: '"rapide livraison" ingrédients' }))).toEqual([id.unrelated]);
+        expect((await index.search({ text: 'cocaine zzznotthere' })).total).toBe(0);
+      });
+
+      it('fills hits with the page facts and a snippet around the match', async () => {
+        const index = await open();
+        const id = await seed(index);
+        const { hits, total } = await index.search({ text: 'telegram' });
+        expect(total).toBe(1);
+        expect(hits[0]).toMatchObject({
+          id: id.drugs,
+          url: 'https://forum.example.org/t/1',
+          title: 'Vente de cocaïne',
+          fetchedAt: '2024-01-01T00:00:00.000Z',
+          targetId: 'target-a',
+          language: 'fr',
+        });
+        expect([...hits[0]!.categories].sort()).toEqual(['drugs', 'fraud']);
+        expect(hits[0]!.snippet.toLowerCase()).toContain('telegram');
+        const filtered = await index.search({ domain: 'notexample.org' });
+        expect(filtered.hits[0]!.snippet.length).toBeGreaterThan(0);
+      });
+
+      it('ranks a page about the term above one that mentions it once', async () => {
+        const index = await open();
+        const focused = makePage({ url: 'https://a.example/1', title: 'Héroïne', text: 'Héroïne pure. Héroïne livrée. Prix de l’héroïne.' });
+        const filler = Array.from({ length: 120 }, (_, i) => `mot${i}`).join(' ');
+        const passing = makePage({ url: 'https://b.example/2', title: 'Actualités', text: `${filler} heroine ${filler}` });
+        await index.indexPage(passing, []);
+        await index.indexPage(focused, []);
+        const { hits } = await index.search({ text: 'heroine' });
+        expect(hits.map((hit) => hit.id)).toEqual([focused.id, passing.id]);
+      });
+
+      it('pivots on an entity, alone or with text', async () => {
+        const index = await open();
+        const id = await seed(index);
+        expect(ids(await index.search({ entity: { type: 'btc', value: 'bc1qshared' } }))).toEqual([id.drugs, id.english].sort());
+        expect(ids(await index.search({ entity: { type: 'telegram', value: '@dealer' } }))).toEqual([id.drugs]);
+        expect(ids(await index.search({ entity: { type: 'btc', value: 'bc1qshared' }, text: 'worldwide' }))).toEqual([id.english]);
+        expect((await index.search({ entity: { type: 'email', value: 'bc1qshared' } })).total).toBe(0);
+      });
+
+      it('filters by category, target and language', async () => {
+        const index = await open();
+        const id = await seed(index);
+        expect(ids(await index.search({ category: 'fraud' }))).toEqual([id.drugs, id.spoof].sort());
+        expect(ids(await index.search({ category: 'drugs', targetId: 'target-b' }))).toEqual([id.english]);
+        expect(ids(await index.search({ language: 'en' }))).toEqual([id.english]);
+        expect(ids(await index.search({ text: 'bitcoin', language: 'fr' }))).toEqual([id.drugs, id.spoof].sort());
+        expect((await index.search({ category: 'weapons' })).total).toBe(0);
+      });
+
+      it('filters by domain, including subdomains but not look-alikes', async () => {
+        const index = await open();
+        const id = await seed(index);
+        const expected = [id.drugs, id.english].sort();
+        expect(ids(await index.search({ domain: 'example.org' }))).toEqual(expected);
+        expect(ids(await index.search({ domain: 'EXAMPLE.org' }))).toEqual(expected);
+        expect(ids(await index.search({ domain: 'forum.example.org' }))).toEqual([id.drugs]);
+        expect(ids(await index.search({ domain: 'notexample.org' }))).toEqual([id.unrelated]);
+        expect((await index.search({ domain: 'ample.org' })).total).toBe(0);
+      });
+
+      it('filters by an inclusive date range on fetchedAt', async () => {
+        const index = await open();
+        const id = await seed(index);
+        expect(ids(await index.search({ from: '2024-01-15T00:00:00.000Z', to: '2024-02-01T00:00:00.000Z' }))).toEqual(
+          [id.english, id.unrelated].sort(),
+        );
+        expect(ids(await index.search({ from: '2024-02-01T00:00:00Z' }))).toEqual([id.unrelated, id.spoof].sort());
+        expect(ids(await index.search({ to: '2024-01-01T00:00:00.000Z' }))).toEqual([id.drugs]);
+        expect(ids(await index.search({ text: 'bitcoin', from: '2024-01-10T00:00:00.000Z', to: '2024-02-10T00:00:00.000Z' }))).toEqual([id.english]);
+      });
+
+      it('pages through results newest first with an exact total', async () => {
+        const index = await open();
+        const pages = Array.from({ length: 25 }, (_, i) =>
+          makePage({ url: `https://example.net/p/${i}`, text: `Annonce numéro ${i} : faux papiers.`, fetchedAt: minutesAfter(T0, i) }),
+        );
+        await Promise.all(pages.map((page) => index.indexPage(page, [])));
+        const newestFirst = [...pages].reverse().map((page) => page.id);
+        const seen: string[] = [];
+        for (const offset of [0, 10, 20]) {
+          const result = await index.search({ text: 'faux papiers', limit: 10, offset });
+          expect(result.total).toBe(25);
+          seen.push(...result.hits.map((hit) => hit.id));
+        }
+        expect(new Set(seen)).toEqual(new Set(newestFirst));
+        expect(seen).toHaveLength(25);
+        const browse = await index.search({ limit: 10, offset: 5 });
+        expect(browse.hits.map((hit) => hit.id)).toEqual(newestFirst.slice(5, 15));
+        expect((await index.search({})).hits).toHaveLength(20);
+        expect((await index.search({ limit: 5000 })).hits).toHaveLength(25);
+        expect((await index.search({ limit: 0 })).total).toBe(25);
+      });
+
+      it('never throws on hostile query strings', async () => {
+        const index = await open();
+        await seed(index);
+        for (const text of HOSTILE_QUERIES) {
+          const result = await index.search({ text });
+          expect(result.total).toBeGreaterThanOrEqual(0);
+          expect(result.hits.length).toBeLessThanOrEqual(result.total);
+        }
+        expect(ids(await index.search({ text: '(cocaine) AND' }))).toEqual([]);
+        expect((await index.search({ text: 'cocaine*' })).total).toBe(2);
+      });
+    });
+
+    it('keeps 50 concurrent writes, shared alerts counted exactly, after reopening', async () => {
+      const index = await open();
+      const shared = 'Le même texte de fraude recopié sur plusieurs sites.';
+      const writes = Array.from({ length: 50 }, (_, i) =>
+        flaggedPage('fraud', { url: `https://site-${i}.example/page`, text: i < 10 ? shared : `Texte unique numéro ${i}.` }),
+      );
+      const results = await Promise.all(writes.map(({ page, observations }) => index.indexPage(page, observations)));
+      expect(results.reduce((sum, result) => sum + result.alertsCreated, 0)).toBe(41);
+      expect(results.reduce((sum, result) => sum + result.alertsUpdated, 0)).toBe(9);
+      await index.close();
+
+      const reopened = await open();
+      expect(await reopened.countPages()).toBe(50);
+      for (const { page } of writes) expect(await reopened.getPage(page.id)).toEqual(page);
+      const sharedAlert = await reopened.getAlert(writes[0]!.observations[0]!.id);
+      expect(sharedAlert!.pageCount).toBe(10);
+      expect(new Set(sharedAlert!.urls)).toEqual(new Set(writes.slice(0, 10).map(({ page }) => page.url)));
+      expect(await reopened.listAlerts({ limit: 1000 })).toHaveLength(41);
+    });
+  });
+}

@@ -1,0 +1,497 @@
+// fetchPage against real local servers through the real network guard. The "site" on 127.0.0.1
+// is allowed as a private origin (as `--allow-private` would for a seed); 127.0.0.2 plays an
+// internal host that must never be reached.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NonRetryableError, RetryableError, ThrottledError, VigieError } from '../../config/errors.ts';
+import { fetchPage } from '../../crawler/fetch-page.ts';
+import type { FetchOptions } from '../../crawler/fetch-page.ts';
+import { createNetworkGuard } from '../../crawler/network-guard.ts';
+import type { NetworkGuard } from '../../crawler/network-guard.ts';
+import {
+  TEST_TLS,
+  gzipBomb,
+  repeatedBytes,
+  routes,
+  startHttpServer,
+  startHttpsServer,
+  startTcpServer,
+  streamInto,
+} from '../helpers/hostile-server.ts';
+import type { Route, TestServer } from '../helpers/hostile-server.ts';
+
+const MiB = 1024 * 1024;
+const html = (res: ServerResponse, body: string | Buffer, headers: Record<string, string | number> = {}): void => {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...headers }).end(body);
+};
+const redirect = (location: string, status = 302): Route => (_req, res) => {
+  res.writeHead(status, { location }).end();
+};
+
+let site: TestServer;
+let internal: TestServer;
+let otherLocal: TestServer;
+let silent: TestServer;
+let partner: TestServer;
+let partnerRequest: IncomingMessage | undefined;
+let guard: NetworkGuard;
+let options: FetchOptions;
+const seen: { lastRequest?: IncomingMessage; chainHops: number; bomb: { inflatedBytes: number; wireBytes: number }; hugeBytes: { bytes: number } } = {
+  chainHops: 0,
+  bomb: { inflatedBytes: 0, wireBytes: 0 },
+  hugeBytes: { bytes: 0 },
+};
+const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+
+function siteRoutes(): Record<string, Route> {
+  return {
+    '/page': (req, res) => {
+      seen.lastRequest = req;
+      html(res, '<!doctype html><title>Vigie</title><p>Bonjour, café ✓</p>', { 'x-test': 'yes' });
+    },
+    '/gzip': (_req, res) => html(res, zlib.gzipSync('<p>gzip é</p>'), { 'content-encoding': 'gzip' }),
+    '/br': (_req, res) => html(res, zlib.brotliCompressSync('<p>brotli é</p>'), { 'content-encoding': 'br' }),
+    '/deflate': (_req, res) => html(res, zlib.deflateSync('<p>zlib deflate</p>'), { 'content-encoding': 'deflate' }),
+    '/raw-deflate': (_req, res) => html(res, zlib.deflateRawSync('<p>raw deflate</p>'), { 'content-encoding': 'deflate' }),
+    '/corrupt-gzip': (_req, res) => html(res, Buffer.from('this is not gzip at all'), { 'content-encoding': 'gzip' }),
+    '/compress': (_req, res) => html(res, Buffer.from('whatever'), { 'content-encoding': 'compress' }),
+    '/bomb': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' });
+      streamInto(res, gzipBomb(10 * 1024 * MiB, seen.bomb));
+    },
+    '/huge': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      streamInto(res, repeatedBytes(Buffer.from('<p>padding</p>\n'.repeat(4096)), 300 * MiB, seen.hugeBytes));
+    },
+    '/huge-declared': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html', 'content-length': 300 * MiB });
+      streamInto(res, repeatedBytes(Buffer.alloc(64 * 1024, 0x20), 300 * MiB, { bytes: 0 }));
+    },
+    '/drip': (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.write('<p>');
+      const timer = setInterval(() => res.write('.'), 1000);
+      res.once('close', () => clearInterval(timer));
+    },
+    '/chain': (req, res) => {
+      seen.chainHops++;
+      const n = Number(new URL(req.url ?? '/', 'http://local').searchParams.get('n'));
+      redirect(`/chain?n=${n + 1}`)(req, res);
+    },
+    '/loop-a': redirect('/loop-b'),
+    '/loop-b': (_req, res) => {
+      // A redirect with a large body: refusing the loop must not wait for (or leak) that body.
+      res.writeHead(301, { location: '/loop-a#again', 'content-type': 'text/html' });
+      streamInto(res, repeatedBytes(Buffer.alloc(64 * 1024, 0x20), 50 * MiB, { bytes: 0 }));
+    },
+    '/relative': redirect('sub/../page?from=relative', 307),
+    '/to-internal': redirect(''), // replaced in beforeAll once the internal port is known
+    '/latin1-header': (_req, res) => html(res, latin1('<p>Café crème à la carte</p>'), { 'content-type': 'text/html; charset=ISO-8859-1' }),
+    '/cp1252-meta': (_req, res) =>
+      html(res, latin1('<html><head><meta charset="windows-1252"></head><body><p>\x93Prix\x94 : 5 \x80</p></body></html>'), { 'content-type': 'text/html' }),
+    '/utf8-bom': (_req, res) =>
+      html(res, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<p>naïve</p>')]), { 'content-type': 'text/html; charset=iso-8859-1' }),
+    '/shift-jis': (_req, res) =>
+      html(res, Buffer.concat([Buffer.from('<p>'), Buffer.from([0x93, 0xfa, 0x96, 0x7b, 0x8c, 0xea]), Buffer.from('</p>')]), { 'content-type': 'text/html; charset=Shift_JIS' }),
+    '/bad-utf8': (_req, res) => html(res, Buffer.concat([Buffer.from('<p>a'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('b</p>')])),
+    '/no-type-html': (_req, res) => res.writeHead(200).end('\n  <!DOCTYPE html><html><p>untyped</p></html>'),
+    '/no-type-binary': (_req, res) => res.writeHead(200).end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d])),
+    '/image': (_req, res) => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(Buffer.alloc(4096)),
+    '/missing': (_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<p>gone</p>'),
+    '/unavailable': (_req, res) => res.writeHead(503, { 'content-type': 'text/html' }).end('<p>later</p>'),
+    '/throttled': (_req, res) => res.writeHead(429, { 'retry-after': '120' }).end(),
+    '/throttled-date': (_req, res) => res.writeHead(429, { 'retry-after': new Date(Date.now() + 90_000).toUTCString() }).end(),
+    '/throttled-forever': (_req, res) => res.writeHead(429, { 'retry-after': '999999' }).end(),
+    '/throttled-bare': (_req, res) => res.writeHead(429).end(),
+    '/huge-headers': (_req, res) => res.writeHead(200, { 'content-type': 'text/html', 'x-padding': 'a'.repeat(64 * 1024) }).end('<p>x</p>'),
+  };
+}
+
+beforeAll(async () => {
+  const table = siteRoutes();
+  site = await startHttpServer(routes(table));
+  internal = await startHttpServer((_req, res) => html(res, '<p>internal secrets</p>'), '127.0.0.2');
+  otherLocal = await startHttpServer((_req, res) => html(res, '<p>another local service</p>'));
+  partner = await startHttpServer((req, res) => {
+    partnerRequest = req;
+    html(res, '<p>partner site</p>');
+  });
+  silent = await startTcpServer(() => {
+    // Accepts and never answers.
+  });
+  table['/to-internal'] = redirect(internal.url('/admin'));
+  table['/to-metadata'] = redirect('http://169.254.169.254/latest/meta-data/iam/');
+  table['/to-lan'] = redirect('http://10.0.0.1/');
+  table['/to-ipv6-loopback'] = redirect(`http://[::1]:${site.port}/page`);
+  table['/to-localhost'] = redirect(`http://localhost:${otherLocal.port}/`);
+  table['/to-file'] = redirect('file:///etc/passwd');
+  table['/to-partner'] = redirect(partner.url('/welcome'));
+  table['/same-origin-hop'] = redirect('/page');
+  guard = createNetworkGuard({ allowPrivateOrigins: [site.hostPort, silent.hostPort, partner.hostPort] });
+  options = {
+    guard,
+    userAgent: 'VigieTest/1.0 (+https://example.invalid/bot)',
+    connectTimeoutMs: 2000,
+    readTimeoutMs: 2000,
+    totalTimeoutMs: 10_000,
+    maxRedirects: 5,
+    maxBytes: 2 * MiB,
+    maxDecompressedBytes: 4 * MiB,
+    allowedContentTypes: ['text/html', 'application/xhtml+xml', 'text/plain'],
+  };
+});
+
+afterAll(async () => {
+  await guard?.close();
+  await Promise.all([site, internal, otherLocal, silent, partner].map((server) => server?.close()));
+});
+
+async function fetchError(url: string, overrides: Partial<FetchOptions> = {}, signal?: AbortSignal): Promise<VigieError> {
+  try {
+    await fetchPage(url, { ...options, ...overrides }, signal);
+  } catch (err) {
+    expect(err).toBeInstanceOf(VigieError);
+    return err as VigieError;
+  }
+  throw new Error(`expected ${url} to fail`);
+}
+
+/** Runs `task` while sampling RSS; returns its outcome, the RSS growth peak and the time taken. */
+async function measured<T>(task: () => Promise<T>): Promise<{ outcome: T; peakRssGrowth: number; seconds: number }> {
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 10);
+  const started = performance.now();
+  try {
+    const outcome = await task();
+    return { outcome, peakRssGrowth: peak - baseline, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+describe('fetchPage: ordinary pages', () => {
+  it('fetches a page with its metadata', async () => {
+    const result = await fetchPage(site.url('/page'), options);
+    expect(result).toMatchObject({
+      url: site.url('/page'),
+      finalUrl: site.url('/page'),
+      status: 200,
+      contentType: 'text/html',
+      charset: 'utf-8',
+      body: '<!doctype html><title>Vigie</title><p>Bonjour, café ✓</p>',
+      redirects: [],
+      remoteAddress: '127.0.0.1',
+    });
+    expect(result.headers['x-test']).toBe('yes');
+    expect(result.bodyBytes).toBe(Buffer.byteLength(result.body));
+    expect(result.wireBytes).toBe(result.bodyBytes);
+    expect(new Date(result.startedAt).toISOString()).toBe(result.startedAt);
+    expect(result.durationMs).toBeGreaterThanOrEqual(0);
+    expect(seen.lastRequest?.headers['user-agent']).toBe(options.userAgent);
+    expect(seen.lastRequest?.headers['accept-encoding']).toBe('gzip, deflate, br');
+    expect(seen.lastRequest?.headers.accept).toContain('text/html');
+  });
+
+  it.each([
+    ['/gzip', '<p>gzip é</p>'],
+    ['/br', '<p>brotli é</p>'],
+    ['/deflate', '<p>zlib deflate</p>'],
+    ['/raw-deflate', '<p>raw deflate</p>'],
+  ])('decompresses %s', async (path, expected) => {
+    const result = await fetchPage(site.url(path), options);
+    expect(result.body).toBe(expected);
+    expect(result.bodyBytes).toBe(Buffer.byteLength(expected));
+    expect(result.wireBytes).not.toBe(result.bodyBytes);
+  });
+
+  it('follows a relative redirect and reports the chain', async () => {
+    const result = await fetchPage(site.url('/relative'), options);
+    expect(result.finalUrl).toBe(site.url('/page?from=relative'));
+    expect(result.redirects).toEqual([site.url('/page?from=relative')]);
+    expect(result.body).toContain('Bonjour');
+  });
+
+  it('sniffs HTML when the content type is missing, and refuses other untyped bodies', async () => {
+    const result = await fetchPage(site.url('/no-type-html'), options);
+    expect(result.contentType).toBe('text/html');
+    expect(result.body).toContain('untyped');
+    expect((await fetchError(site.url('/no-type-binary'))).code).toBe('content-type-refused');
+  });
+
+  it('refuses content types outside the allowed list', async () => {
+    const err = await fetchError(site.url('/image'));
+    expect(err).toBeInstanceOf(NonRetryableError);
+    expect(err.code).toBe('content-type-refused');
+    expect(err.details.contentType).toBe('image/jpeg');
+  });
+});
+
+describe('fetchPage: character sets', () => {
+  it.each([
+    ['/latin1-header', '<p>Café crème à la carte</p>', 'windows-1252'],
+    ['/utf8-bom', '<p>naïve</p>', 'utf-8'],
+    ['/shift-jis', '<p>日本語</p>', 'shift_jis'],
+  ])('decodes %s', async (path, body, charset) => {
+    const result = await fetchPage(site.url(path), options);
+    expect(result.body).toBe(body);
+    expect(result.charset).toBe(charset);
+  });
+
+  it('honours windows-1252 declared only in <meta>', async () => {
+    const result = await fetchPage(site.url('/cp1252-meta'), options);
+    expect(result.charset).toBe('windows-1252');
+    expect(result.body).toContain('<p>“Prix” : 5 €</p>');
+  });
+
+  it('replaces malformed UTF-8 rather than failing', async () => {
+    const result = await fetchPage(site.url('/bad-utf8'), options);
+    expect(result.body).toBe('<p>a\ufffd(\ufffdb</p>');
+  });
+});
+
+describe('fetchPage: statuses', () => {
+  it('maps 404 to a non-retryable error and 503 to a retryable one', async () => {
+    const missing = await fetchError(site.url('/missing'));
+    expect(missing).toBeInstanceOf(NonRetryableError);
+    expect(missing.code).toBe('http-status');
+    expect(missing.details.status).toBe(404);
+    const unavailable = await fetchError(site.url('/unavailable'));
+    expect(unavailable).toBeInstanceOf(RetryableError);
+    expect(unavailable).not.toBeInstanceOf(ThrottledError);
+    expect(unavailable.code).toBe('http-status');
+    expect(unavailable.details.status).toBe(503);
+  });
+
+  it('maps 429 to a throttle with the Retry-After delay', async () => {
+    const seconds = await fetchError(site.url('/throttled'));
+    expect(seconds).toBeInstanceOf(ThrottledError);
+    expect(seconds.code).toBe('http-429');
+    expect((seconds as ThrottledError).retryAfterMs).toBe(120_000);
+    const date = (await fetchError(site.url('/throttled-date'))) as ThrottledError;
+    expect(date.retryAfterMs).toBeGreaterThan(80_000);
+    expect(date.retryAfterMs).toBeLessThanOrEqual(90_000);
+    expect(((await fetchError(site.url('/throttled-forever'))) as ThrottledError).retryAfterMs).toBe(3_600_000);
+    expect(((await fetchError(site.url('/throttled-bare'))) as ThrottledError).retryAfterMs).toBe(30_000);
+  });
+
+  it('refuses unknown and corrupt encodings', async () => {
+    expect((await fetchError(site.url('/compress'))).code).toBe('bad-encoding');
+    const corrupt = await fetchError(site.url('/corrupt-gzip'));
+    expect(corrupt).toBeInstanceOf(NonRetryableError);
+    expect(corrupt.code).toBe('bad-encoding');
+  });
+
+  it('refuses oversized response headers', async () => {
+    expect((await fetchError(site.url('/huge-headers'))).code).toBe('headers-too-large');
+  });
+
+  it('rejects a string that is not a URL', async () => {
+    expect((await fetchError('not a url')).code).toBe('bad-url');
+  });
+});
+
+describe('fetchPage: redirects', () => {
+  it('detects a redirect loop', async () => {
+    const err = await fetchError(site.url('/loop-a'));
+    expect(err).toBeInstanceOf(NonRetryableError);
+    expect(err.code).toBe('redirect-loop');
+  });
+
+  it('stops after maxRedirects', async () => {
+    seen.chainHops = 0;
+    const err = await fetchError(site.url('/chain?n=0'), { maxRedirects: 3 });
+    expect(err.code).toBe('too-many-redirects');
+    expect(seen.chainHops).toBe(4);
+  });
+
+  it.each([
+    ['/to-internal', 'another loopback address'],
+    ['/to-metadata', 'the cloud metadata address'],
+    ['/to-lan', 'a LAN address'],
+    ['/to-ipv6-loopback', 'IPv6 loopback'],
+    ['/to-localhost', 'a host name that resolves to loopback'],
+  ])('refuses a redirect from %s to %s without connecting', async (path) => {
+    const internalBefore = internal.acceptedConnections();
+    const otherBefore = otherLocal.acceptedConnections();
+    const err = await fetchError(site.url(path));
+    expect(err).toBeInstanceOf(NonRetryableError);
+    expect(err.code).toBe('network-refused');
+    expect(internal.acceptedConnections()).toBe(internalBefore);
+    expect(otherLocal.acceptedConnections()).toBe(otherBefore);
+  });
+
+  it('never contacted the internal servers at all', () => {
+    expect(internal.acceptedConnections()).toBe(0);
+    expect(otherLocal.acceptedConnections()).toBe(0);
+  });
+
+  it('keeps credentials on same-origin hops and drops them on cross-origin ones', async () => {
+    const headers = { authorization: 'Bearer secret', cookie: 'session=1', 'x-case': 'kept' };
+    await fetchPage(site.url('/same-origin-hop'), { ...options, headers });
+    expect(seen.lastRequest?.headers).toMatchObject({ authorization: 'Bearer secret', cookie: 'session=1', 'x-case': 'kept' });
+    const result = await fetchPage(site.url('/to-partner'), { ...options, headers });
+    expect(result.finalUrl).toBe(partner.url('/welcome'));
+    expect(partnerRequest?.headers['x-case']).toBe('kept');
+    expect(partnerRequest?.headers.authorization).toBeUndefined();
+    expect(partnerRequest?.headers.cookie).toBeUndefined();
+  });
+
+  it('refuses a redirect to a non-http scheme', async () => {
+    expect((await fetchError(site.url('/to-file'))).code).toBe('unsupported-scheme');
+  });
+
+  it('re-checks addresses at connection time (DNS rebinding)', async () => {
+    let lookups = 0;
+    const rebinding = createNetworkGuard({
+      allowPrivateOrigins: [site.hostPort],
+      // First answer (the URL check) is public; every later one (the connection) is internal.
+      resolveHost: async () => {
+        lookups++;
+        return [{ address: lookups === 1 ? '93.184.216.34' : '127.0.0.2', family: 4 }];
+      },
+    });
+    try {
+      const err = await fetchError(`http://rebind.test:${internal.port}/`, { guard: rebinding });
+      expect(err.code).toBe('network-refused');
+      expect(err.details.address).toBe('127.0.0.2');
+      expect(lookups).toBe(2);
+      expect(internal.acceptedConnections()).toBe(0);
+    } finally {
+      await rebinding.close();
+    }
+  });
+});
+
+describe('fetchPage: connection-time resolution', () => {
+  it('times out a connection whose resolution hangs', async () => {
+    let lookups = 0;
+    const hanging = createNetworkGuard({
+      allowPrivateOrigins: [site.hostPort],
+      connectTimeoutMs: 300,
+      resolveHost: async () => {
+        lookups++;
+        if (lookups === 1) return [{ address: '93.184.216.34', family: 4 }];
+        return new Promise<never>(() => {});
+      },
+    });
+    try {
+      const { outcome: err, seconds } = await measured(() =>
+        fetchError('http://stalled.test/', { guard: hanging, connectTimeoutMs: 5000, readTimeoutMs: 5000 }),
+      );
+      expect(err).toBeInstanceOf(RetryableError);
+      expect(err.code).toBe('timeout');
+      expect(err.details.timeoutMs).toBe(300);
+      expect(seconds).toBeLessThan(5);
+    } finally {
+      await hanging.close();
+    }
+  });
+});
+
+describe('fetchPage: https', () => {
+  it('fetches over TLS by host name (SNI) and by IP, verifying the certificate', async () => {
+    const secure = await startHttpsServer((_req, res) => html(res, '<p>over tls</p>'));
+    const origins = [`localhost:${secure.port}`, `127.0.0.1:${secure.port}`];
+    const trusting = createNetworkGuard({ allowPrivateOrigins: origins, tls: { ca: TEST_TLS.cert } });
+    const untrusting = createNetworkGuard({ allowPrivateOrigins: origins });
+    try {
+      const byName = await fetchPage(secure.httpsUrl('/a', 'localhost'), { ...options, guard: trusting });
+      expect(byName.body).toBe('<p>over tls</p>');
+      expect(byName.remoteAddress).toBe('127.0.0.1');
+      const byIp = await fetchPage(secure.httpsUrl('/b'), { ...options, guard: trusting });
+      expect(byIp.body).toBe('<p>over tls</p>');
+      const untrusted = await fetchError(secure.httpsUrl('/c', 'localhost'), { guard: untrusting });
+      expect(untrusted).toBeInstanceOf(NonRetryableError);
+      expect(untrusted.code).toBe('tls-failed');
+    } finally {
+      await Promise.all([trusting.close(), untrusting.close(), secure.close()]);
+    }
+  });
+});
+
+describe('fetchPage: hostile servers', () => {
+  it('refuses a 10 GiB gzip bomb at the decompressed cap, in bounded time and memory', async () => {
+    const { outcome: err, peakRssGrowth, seconds } = await measured(() => fetchError(site.url('/bomb'), { maxBytes: 64 * MiB }));
+    expect(err).toBeInstanceOf(NonRetryableError);
+    expect(err.code).toBe('decompressed-too-large');
+    expect(err.details.seenBytes).toBeLessThanOrEqual(options.maxDecompressedBytes + MiB);
+    expect(seconds).toBeLessThan(20);
+    expect(peakRssGrowth).toBeLessThan(200 * MiB);
+  });
+
+  it('refuses a 300 MB streamed page at maxBytes without reading it all', async () => {
+    seen.hugeBytes.bytes = 0;
+    const { outcome: err, peakRssGrowth, seconds } = await measured(() => fetchError(site.url('/huge')));
+    expect(err.code).toBe('body-too-large');
+    expect(err.details.seenBytes).toBeLessThanOrEqual(options.maxBytes + MiB);
+    expect(seconds).toBeLessThan(20);
+    expect(peakRssGrowth).toBeLessThan(200 * MiB);
+    // The server stops once the client hangs up; socket buffers hold at most a few megabytes.
+    await expect.poll(() => site.openConnections(), { timeout: 5000 }).toBeLessThanOrEqual(1);
+    expect(seen.hugeBytes.bytes).toBeLessThan(100 * MiB);
+  });
+
+  it('refuses a declared Content-Length above maxBytes before reading', async () => {
+    const err = await fetchError(site.url('/huge-declared'));
+    expect(err.code).toBe('body-too-large');
+    expect(err.details.contentLength).toBe(300 * MiB);
+  });
+
+  it('ends a one-byte-per-second body at totalTimeoutMs', async () => {
+    const { outcome: err, seconds } = await measured(() =>
+      fetchError(site.url('/drip'), { totalTimeoutMs: 3000, readTimeoutMs: 2000 }),
+    );
+    expect(err).toBeInstanceOf(RetryableError);
+    expect(err.code).toBe('timeout');
+    expect(err.details.phase).toBe('total');
+    expect(seconds).toBeLessThan(10);
+  });
+
+  it('gives up on a server that accepts and never answers', async () => {
+    const { outcome: err, seconds } = await measured(() =>
+      fetchError(silent.url('/'), { connectTimeoutMs: 1000, readTimeoutMs: 1000, totalTimeoutMs: 30_000 }),
+    );
+    expect(err).toBeInstanceOf(RetryableError);
+    expect(err.code).toBe('timeout');
+    expect(seconds).toBeLessThan(10);
+    expect(silent.acceptedConnections()).toBeGreaterThan(0);
+  });
+
+  it('stops when the caller aborts', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('shutting down')), 200);
+    const err = await fetchError(site.url('/drip'), {}, controller.signal);
+    expect(err).toBeInstanceOf(RetryableError);
+    expect(err.code).toBe('aborted');
+  });
+
+  it('leaves no sockets or timers behind after 200 failing fetches', async () => {
+    const before = resourceCounts();
+    const failing = ['/missing', '/image', '/unavailable', '/huge-declared', '/compress', '/to-internal', '/loop-a', '/no-type-binary'];
+    const codes = new Map<string, number>();
+    for (let i = 0; i < 200; i++) {
+      const err = await fetchError(site.url(failing[i % failing.length]!));
+      codes.set(err.code, (codes.get(err.code) ?? 0) + 1);
+    }
+    expect([...codes.keys()].sort()).toEqual(
+      ['bad-encoding', 'body-too-large', 'content-type-refused', 'http-status', 'network-refused', 'redirect-loop'].sort(),
+    );
+    await expect.poll(() => site.openConnections(), { timeout: 5000 }).toBeLessThanOrEqual(1);
+    const after = resourceCounts();
+    expect(after.sockets - before.sockets).toBeLessThanOrEqual(2);
+    expect(after.timers - before.timers).toBeLessThanOrEqual(5);
+  });
+});
+
+function resourceCounts(): { sockets: number; timers: number } {
+  const resources = process.getActiveResourcesInfo();
+  return {
+    sockets: resources.filter((name) => name === 'TCPSocketWrap').length,
+    timers: resources.filter((name) => name === 'Timeout').length,
+  };
+}
