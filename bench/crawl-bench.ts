@@ -2,7 +2,7 @@
 // alerts) against Crawlee's CheerioCrawler (fetch + parse + enqueue only) on the same generated
 // site, in the same run, each in its own process. Prints pages/s, peak RSS, median fetch→alert
 // time and the ratio. Options: --pages N (5000) --concurrency N (Vigie, 32)
-// --crawlee-concurrency N (50) --skip-crawlee.
+// --crawlee-concurrency N[,N...] (10,50: Crawlee runs at each, its best counts) --skip-crawlee.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -21,7 +21,7 @@ const { values } = parseArgs({
   options: {
     pages: { type: 'string', default: '5000' },
     concurrency: { type: 'string', default: '32' },
-    'crawlee-concurrency': { type: 'string', default: '50' },
+    'crawlee-concurrency': { type: 'string', default: '10,50' },
     'skip-crawlee': { type: 'boolean', default: false },
   },
 });
@@ -63,15 +63,15 @@ async function benchVigie() {
   return { ...report, requests: site.requests - requestsBefore, peakRssMb: run.peakRssMb, medianFetchToAlertMs: median(latencies) };
 }
 
-async function benchCrawlee() {
+async function benchCrawlee(concurrency: string) {
   const requestsBefore = site.requests;
-  const run = await runMeasured(process.execPath, ['--import', 'tsx', join(root, 'bench/crawlee-run.ts'), startUrl, values['crawlee-concurrency']], {
+  const run = await runMeasured(process.execPath, ['--import', 'tsx', join(root, 'bench/crawlee-run.ts'), startUrl, concurrency], {
     ...process.env,
     CRAWLEE_STORAGE_DIR: join(root, '.bench', 'crawlee-storage'),
     CRAWLEE_LOG_LEVEL: 'ERROR',
   });
   if (run.exitCode !== 0) throw new Error(`crawlee failed (${run.exitCode}): ${run.stderr.slice(-2000)}`);
-  return { ...lastJsonLine<{ pages: number; seconds: number }>(run.stdout), requests: site.requests - requestsBefore, peakRssMb: run.peakRssMb };
+  return { ...lastJsonLine<{ pages: number; seconds: number }>(run.stdout), concurrency, requests: site.requests - requestsBefore, peakRssMb: run.peakRssMb };
 }
 
 try {
@@ -80,11 +80,15 @@ try {
   console.log(`Vigie (full pipeline, concurrency ${values.concurrency}): ${vigie.pages} pages indexed, ${vigie.requests} requests, ${vigie.seconds.toFixed(1)} s`);
   console.log(`  ${vigieRate.toFixed(1)} pages/s · peak RSS ${vigie.peakRssMb.toFixed(0)} MB · median fetch→alert ${vigie.medianFetchToAlertMs.toFixed(0)} ms · ${vigie.alerts} alerts · ${vigie.entities} entities · errors ${JSON.stringify(vigie.errorsByCode)}`);
   if (!values['skip-crawlee']) {
-    const crawlee = await benchCrawlee();
-    const crawleeRate = crawlee.pages / crawlee.seconds;
-    console.log(`Crawlee CheerioCrawler (fetch+parse+enqueue, concurrency ${values['crawlee-concurrency']}): ${crawlee.pages} pages, ${crawlee.requests} requests, ${crawlee.seconds.toFixed(1)} s`);
-    console.log(`  ${crawleeRate.toFixed(1)} pages/s · peak RSS ${crawlee.peakRssMb.toFixed(0)} MB`);
-    console.log(`\nratio Vigie/Crawlee pages per second: ${(vigieRate / crawleeRate).toFixed(2)}`);
+    let bestRate = 0;
+    for (const concurrency of values['crawlee-concurrency'].split(',')) {
+      const crawlee = await benchCrawlee(concurrency.trim());
+      const crawleeRate = crawlee.pages / crawlee.seconds;
+      bestRate = Math.max(bestRate, crawleeRate);
+      console.log(`Crawlee CheerioCrawler (fetch+parse+enqueue, concurrency ${crawlee.concurrency}): ${crawlee.pages} pages, ${crawlee.requests} requests, ${crawlee.seconds.toFixed(1)} s`);
+      console.log(`  ${crawleeRate.toFixed(1)} pages/s · peak RSS ${crawlee.peakRssMb.toFixed(0)} MB`);
+    }
+    console.log(`\nratio Vigie / best Crawlee, pages per second: ${(vigieRate / bestRate).toFixed(2)}`);
   }
 } finally {
   await site.close();

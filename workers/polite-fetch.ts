@@ -7,6 +7,8 @@ import type { HostPoliteness } from './politeness.ts';
 import type { RunContext } from './run-context.ts';
 
 const MAX_INLINE_WAIT_MS = 2000;
+/** Margin over the fetch deadline for a lease (release round trip, clock jitter). */
+const LEASE_MARGIN_MS = 5000;
 
 export async function politeFetch(
   url: string,
@@ -19,6 +21,7 @@ export async function politeFetch(
   const policy = {
     maxConcurrent: run.target.politeness.perHostConcurrency,
     minDelayMs: Math.max(run.target.politeness.minDelayMs, extraDelayMs),
+    leaseTtlMs: run.target.fetch.totalTimeoutMs + LEASE_MARGIN_MS,
   };
   let waitedMs = 0;
   for (;;) {

@@ -24,6 +24,11 @@ return 0
 export interface HostPolicy {
   maxConcurrent: number;
   minDelayMs: number;
+  /**
+   * How long a lease may be held: a little more than the fetch's own deadline, so a live fetch
+   * never loses its lease and a crashed worker's lease frees the host soon after.
+   */
+  leaseTtlMs: number;
 }
 
 export interface HostLease {
@@ -33,13 +38,10 @@ export interface HostLease {
 export class HostPoliteness {
   private readonly redis: Redis;
   private readonly keys: RedisKeys;
-  /** A lease outlives any fetch (totalTimeoutMs is capped at 10 min) so it is never stolen mid-fetch. */
-  private readonly leaseTtlMs: number;
 
-  constructor(redis: Redis, keys: RedisKeys, leaseTtlMs = 11 * 60_000) {
+  constructor(redis: Redis, keys: RedisKeys) {
     this.redis = redis;
     this.keys = keys;
-    this.leaseTtlMs = leaseTtlMs;
   }
 
   /**
@@ -49,7 +51,7 @@ export class HostPoliteness {
   async tryAcquire(host: string, leaseId: string, policy: HostPolicy, busyRetryMs = 50): Promise<HostLease | number> {
     const result = Number(await this.redis.eval(
       ACQUIRE_SCRIPT, 2, this.keys.hostLeases(host), this.keys.hostNextAt(host),
-      leaseId, String(policy.maxConcurrent), String(policy.minDelayMs), String(this.leaseTtlMs),
+      leaseId, String(policy.maxConcurrent), String(policy.minDelayMs), String(policy.leaseTtlMs),
     ));
     if (result === 0) {
       return { release: async () => void (await this.redis.zrem(this.keys.hostLeases(host), leaseId)) };

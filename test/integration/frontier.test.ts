@@ -57,7 +57,7 @@ describe('HostPoliteness (real Redis)', () => {
     try {
       const a = new HostPoliteness(redis, redisKeys(prefix));
       const b = new HostPoliteness(other, redisKeys(prefix));
-      const policy = { maxConcurrent: 2, minDelayMs: 0 };
+      const policy = { maxConcurrent: 2, minDelayMs: 0, leaseTtlMs: 60_000 };
       const first = await a.tryAcquire('h.example', 'j1', policy);
       const second = await b.tryAcquire('h.example', 'j2', policy);
       expect(typeof first).toBe('object');
@@ -73,7 +73,7 @@ describe('HostPoliteness (real Redis)', () => {
 
   it('enforces the minimum delay between two requests to one host', async () => {
     const politeness = new HostPoliteness(redis, redisKeys(prefix));
-    const policy = { maxConcurrent: 10, minDelayMs: 5000 };
+    const policy = { maxConcurrent: 10, minDelayMs: 5000, leaseTtlMs: 60_000 };
     const lease = await politeness.tryAcquire('slow.example', 'j1', policy);
     expect(typeof lease).toBe('object');
     const wait = await politeness.tryAcquire('slow.example', 'j2', policy);
@@ -82,8 +82,8 @@ describe('HostPoliteness (real Redis)', () => {
   });
 
   it('expires the lease of a crashed holder', async () => {
-    const politeness = new HostPoliteness(redis, redisKeys(prefix), 200);
-    const policy = { maxConcurrent: 1, minDelayMs: 0 };
+    const politeness = new HostPoliteness(redis, redisKeys(prefix));
+    const policy = { maxConcurrent: 1, minDelayMs: 0, leaseTtlMs: 200 };
     expect(typeof (await politeness.tryAcquire('h.example', 'crashed', policy))).toBe('object');
     expect(typeof (await politeness.tryAcquire('h.example', 'next', policy))).toBe('number');
     await new Promise((r) => setTimeout(r, 300));

@@ -1,0 +1,66 @@
+// `vigie start` as ops run it: one process with scheduler, workers and the HTTP server; health,
+// readiness and the read-only API answer; SIGTERM shuts it down cleanly.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { VIGIE_BIN } from '../helpers/cli.ts';
+import { deletePrefix, testRedis, uniquePrefix } from '../helpers/redis.ts';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('vigie start', () => {
+  const prefix = uniquePrefix('start');
+  const dir = mkdtempSync(join(tmpdir(), 'vigie-start-'));
+  afterAll(async () => {
+    const redis = testRedis();
+    await deletePrefix(redis, prefix);
+    await redis.quit();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves health, readiness and the API, applies --targets, and stops on SIGTERM', async () => {
+    const port = await freePort();
+    const targets = join(dir, 'targets.yaml');
+    writeFileSync(targets, 'targets:\n  - id: watched\n    name: Watched\n    seeds: [https://watched.example/]\n    schedule: { intervalSecs: 3600 }\n');
+    let stderr = '';
+    const child = spawn(process.execPath, [VIGIE_BIN, 'start', '--port', String(port), '--targets', targets, '--data-dir', join(dir, 'data')], {
+      env: { ...process.env, VIGIE_REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      let healthy = false;
+      for (let i = 0; i < 300 && !healthy; i++) {
+        healthy = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+        if (!healthy) await sleep(100);
+      }
+      expect(healthy, stderr).toBe(true);
+      expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: true, index: true } });
+      expect(await (await fetch(`${base}/api/v1/alerts`)).json()).toEqual({ alerts: [] });
+      const targetsBody = (await (await fetch(`${base}/api/v1/targets`)).json()) as { targets: Array<{ id: string }> };
+      expect(targetsBody.targets.map((t) => t.id)).toEqual(['watched']);
+      const bad = await fetch(`${base}/api/v1/search?entity=phone:abc`);
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('bad-entity');
+      const badQuery = await fetch(`${base}/api/v1/alerts?status=bogus`);
+      expect(badQuery.status).toBe(400);
+      const missing = await fetch(`${base}/nope`);
+      expect(await missing.json()).toMatchObject({ error: { code: 'not-found' } });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const code = await Promise.race([new Promise((resolve) => child.once('close', resolve)), sleep(20_000, 'timeout')]);
+    expect(code, stderr).toBe(0);
+  }, 60_000);
+});
