@@ -1,7 +1,7 @@
 // `vigie targets validate|apply|list`: watch targets from YAML to Redis and job schedulers.
 import type { Command } from 'commander';
-import { loadTargetsFile, type WatchTarget } from '../../config/index.ts';
-import { TargetStore, applyTargets, createQueues, listSchedules, redisKeys } from '../../workers/index.ts';
+import { loadTargetsFile, type Logger, type Settings, type WatchTarget } from '../../config/index.ts';
+import { TargetStore, applyTargets, createQueues, listSchedules, redisKeys, type Queues } from '../../workers/index.ts';
 import { DATA_DIR_HELP } from '../options.ts';
 import { Closer, openRedis, settingsFrom } from '../runtime.ts';
 
@@ -27,10 +27,8 @@ export function registerTargetsCommand(program: Command): void {
       const { settings, logger } = settingsFrom({ dataDir: options.dataDir });
       const closer = new Closer();
       try {
-        const redis = await openRedis(settings, logger, closer);
-        const queues = createQueues(redis, settings.redisPrefix);
-        closer.add(() => queues.close());
-        const result = await applyTargets(loaded, { queues, targets: new TargetStore(redis, redisKeys(settings.redisPrefix)), logger });
+        const { queues, store } = await openTargetAdmin(settings, logger, closer);
+        const result = await applyTargets(loaded, { queues, targets: store, logger });
         process.stdout.write(
           `applied ${result.stored.length} target(s); scheduled: ${result.scheduled.join(', ') || 'none'}` +
             `${result.unscheduled.length ? `; schedules removed: ${result.unscheduled.join(', ')}` : ''}` +
@@ -50,10 +48,8 @@ export function registerTargetsCommand(program: Command): void {
       const { settings, logger } = settingsFrom({ dataDir: options.dataDir });
       const closer = new Closer();
       try {
-        const redis = await openRedis(settings, logger, closer);
-        const queues = createQueues(redis, settings.redisPrefix);
-        closer.add(() => queues.close());
-        const stored = await new TargetStore(redis, redisKeys(settings.redisPrefix)).list();
+        const { queues, store } = await openTargetAdmin(settings, logger, closer);
+        const stored = await store.list();
         const schedules = await listSchedules(queues);
         const rows = stored.map((target) => ({ ...target, nextRunAt: nextRun(schedules.get(target.id)?.next) }));
         if (options.json) {
@@ -66,6 +62,13 @@ export function registerTargetsCommand(program: Command): void {
         await closer.closeAll(logger);
       }
     });
+}
+
+async function openTargetAdmin(settings: Settings, logger: Logger, closer: Closer): Promise<{ queues: Queues; store: TargetStore }> {
+  const redis = await openRedis(settings, logger, closer);
+  const queues = createQueues(redis, settings.redisPrefix);
+  closer.add(() => queues.close());
+  return { queues, store: new TargetStore(redis, redisKeys(settings.redisPrefix)) };
 }
 
 function nextRun(next: number | null | undefined): string | null {
