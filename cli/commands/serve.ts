@@ -47,6 +47,8 @@ async function serve(options: ServeOptions, roles: { workers: boolean; scheduler
   const { settings, logger } = settingsFrom({ dataDir: options.dataDir, port: options.port, host: options.host, concurrency: options.concurrency });
   const closer = new Closer();
   const stopped = waitForSignal(logger);
+  // A long-running worker logs a stray async failure instead of dying with every job in flight.
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled promise rejection'));
   try {
     const deps = await openPipeline(settings, logger, closer);
     if (roles.scheduler && options.targets) await watchTargetsFile(options.targets, deps, closer);
