@@ -22,7 +22,7 @@ export interface RunSummary {
   entities: number;
   /** URLs skipped on purpose (robots.txt), not errors. */
   skipped: number;
-  /** Discovered URLs refused because the run reached maxPagesPerRun. */
+  /** Link discoveries not followed because the run had reached maxPagesPerRun (one per discovery, not per distinct URL). */
   capped: number;
 }
 

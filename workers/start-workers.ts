@@ -2,7 +2,7 @@
 // policy, every `error` and `failed` event logged, and a close() that drains in-flight jobs.
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger, Settings } from '../config/index.ts';
+import { VigieError, type Logger, type Settings } from '../config/index.ts';
 import type { RuleSet } from '../extractors/rules/index.ts';
 import type { SearchIndex } from '../indexer/types.ts';
 import type { WorkerDeps } from './deps.ts';
@@ -49,6 +49,16 @@ export function createWorkerDeps(clients: CoreClients): WorkerDeps & { close(): 
   };
 }
 
+/**
+ * A page that ends in a known outcome (404, refused address, too large...) is an ordinary event,
+ * logged without a stack; anything else is a bug or an outage and is logged as an error.
+ */
+function logPageOutcome(log: Logger, job: Job<PageJobData>, err: unknown): void {
+  const context = { jobId: job.id, runId: job.data.runId, url: job.data.url, attemptsMade: job.attemptsMade + 1 };
+  if (err instanceof VigieError) log.info({ ...context, code: err.code, reason: err.message }, 'page not indexed');
+  else log.error({ ...context, err }, 'page failed on an unexpected error');
+}
+
 export interface RunningWorkers {
   close(): Promise<void>;
 }
@@ -73,7 +83,12 @@ export function startWorkers(deps: WorkerDeps, options: { concurrency: number })
         log.debug({ jobId: job.id, runId: job.data.runId, url: job.data.url, ...outcome }, 'page done');
         return outcome;
       },
-      { onFinalFailure: (job, err) => recordPageFailure(job, err, deps) },
+      {
+        onFinalFailure: async (job, err) => {
+          logPageOutcome(log, job, err);
+          await recordPageFailure(job, err, deps);
+        },
+      },
     ),
     // Completed page jobs are removed at once; stalled ones (a crashed worker) are retried.
     { connection, prefix, concurrency: options.concurrency, maxStalledCount: 2 },
@@ -82,9 +97,9 @@ export function startWorkers(deps: WorkerDeps, options: { concurrency: number })
   for (const worker of [runWorker, pageWorker]) {
     worker.on('error', (err) => log.error({ err, queue: worker.name }, 'worker error'));
     worker.on('failed', (job: Job | undefined, err: Error) => {
-      if (!job || err.name === 'DelayedError') return;
-      const level = job.finishedOn ? 'warn' : 'info';
-      log[level]({ err, jobId: job.id, queue: worker.name, url: (job.data as Partial<PageJobData>).url, attemptsMade: job.attemptsMade }, job.finishedOn ? 'job failed for good' : 'job failed, will retry');
+      // Final failures were logged by onFinalFailure with their original error; these are retries.
+      if (!job || err.name === 'DelayedError' || err.name === 'UnrecoverableError') return;
+      log.info({ jobId: job.id, queue: worker.name, url: (job.data as Partial<PageJobData>).url, attemptsMade: job.attemptsMade, reason: err.message }, 'job failed, will retry');
     });
   }
 
