@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { loadSettings, readEnv } from '../config/index.ts';
 import { redisKeys } from '../workers/redis-keys.ts';
 import { lastJsonLine, median, runMeasured } from './measure-process.ts';
 import { serveSite } from './site-server.ts';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
   },
 });
 const pages = Number(values.pages);
+const settings = loadSettings(readEnv());
 
 if (!existsSync(makeSite)) {
   console.log(`bench skipped: ${makeSite} not found (the shared fixtures sit beside the project)`);
@@ -54,7 +56,7 @@ async function benchVigie() {
   ], { ...process.env, VIGIE_REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' });
   if (run.exitCode !== 0) throw new Error(`vigie crawl failed (${run.exitCode}): ${run.stderr.slice(-2000)}`);
   const report = lastJsonLine<VigieReport>(run.stdout);
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const redis = new Redis(settings.redisUrl);
   const latencies = (await redis.lrange(redisKeys(prefix).runLatencies(report.runId), 0, -1)).map(Number);
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length) await redis.unlink(...keys);

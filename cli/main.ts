@@ -2,7 +2,7 @@
 // turns errors into messages and exit codes (no stack traces for expected failures).
 import { Command, CommanderError } from 'commander';
 import { ConfigError, formatConfigIssue } from '../config/index.ts';
-import { CliError, EXIT_CONFIG } from './cli-error.ts';
+import { CliError, EXIT_CONFIG, EXIT_USAGE } from './cli-error.ts';
 import { registerAlertsCommand } from './commands/alerts.ts';
 import { registerAnalyzeCommand } from './commands/analyze.ts';
 import { registerCrawlCommand } from './commands/crawl.ts';
@@ -34,7 +34,10 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 function reportError(err: unknown): number {
-  if (err instanceof CommanderError) return err.exitCode;
+  if (err instanceof CommanderError) {
+    // Help and version end with code 0; every other commander error is a usage error.
+    return err.exitCode === 0 ? 0 : EXIT_USAGE;
+  }
   if (err instanceof ConfigError) {
     process.stderr.write(`vigie: ${err.message}\n`);
     for (const issue of err.issues) process.stderr.write(`  ${formatConfigIssue(issue)}\n`);

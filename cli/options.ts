@@ -20,4 +20,12 @@ export function oneOf<T extends string>(name: string, allowed: readonly T[]) {
   };
 }
 
+export function fraction(name: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (value.trim() === '' || !(parsed >= 0 && parsed <= 1)) throw new InvalidArgumentError(`${name} must be a number between 0 and 1`);
+    return parsed;
+  };
+}
+
 export const DATA_DIR_HELP = 'data directory (index, local Redis files); default ./data or VIGIE_DATA_DIR';

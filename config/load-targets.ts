@@ -25,7 +25,13 @@ export function parseTargetsYaml(source: string, file = '(input)'): WatchTarget[
   }));
   if (issues.length > 0) throw new ConfigError(`${file} is not valid YAML`, issues);
 
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    // Bounded alias expansion: a "billion laughs" file is refused, not expanded.
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new ConfigError(`${file} is not valid YAML`, [{ file, path: '', message: `YAML: ${(err as Error).message}` }], { cause: err });
+  }
   const parsed = targetsFileSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

@@ -7,8 +7,13 @@ export type { Logger };
 /** Paths pino must never print: credentials in headers, URLs and settings. */
 export const REDACTED_PATHS = [
   'headers.authorization',
+  'headers.Authorization',
   'headers.cookie',
+  'headers.Cookie',
   'headers["set-cookie"]',
+  // Watch targets carry their request headers whole: never log their values.
+  'target.headers',
+  '*.target.headers',
   'req.headers.authorization',
   'req.headers.cookie',
   'settings.redisUrl',

@@ -22,8 +22,6 @@ const settingsSchema = z.object({
   workerConcurrency: z.coerce.number().int().min(1).max(512),
   rulesDir: z.string().min(1),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-  /** Allow the seeds' own private hosts (loopback test sites, intranet targets). */
-  allowPrivate: z.boolean(),
   /** Directories searched for helper executables (redis-server). */
   executablePath: z.array(z.string()),
 });
@@ -35,7 +33,6 @@ export interface SettingsFlags {
   port?: number | string;
   host?: string;
   concurrency?: number | string;
-  allowPrivate?: boolean;
 }
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -53,7 +50,6 @@ export function loadSettings(env: EnvInput, flags: SettingsFlags = {}): Settings
     workerConcurrency: flags.concurrency ?? env.VIGIE_CONCURRENCY ?? 16,
     rulesDir: resolve(env.VIGIE_RULES_DIR ?? DEFAULT_RULES_DIR),
     logLevel: env.LOG_LEVEL ?? 'info',
-    allowPrivate: flags.allowPrivate ?? false,
     executablePath: (env.PATH ?? '').split(':').filter(Boolean),
   };
   const parsed = settingsSchema.safeParse(candidate);

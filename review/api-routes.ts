@@ -12,6 +12,9 @@ const paging = {
   offset: z.coerce.number().int().min(0).default(0),
 };
 
+/** A date (2026-01-31) or a date-time with offset, as ISO UTC: what the CLI accepts too. */
+const isoTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((value) => new Date(value).toISOString());
+
 const alertsQuery = z.strictObject({
   status: z.enum(ALERT_STATUSES).optional(),
   category: z.enum(CATEGORIES).optional(),
@@ -26,8 +29,8 @@ const searchQuery = z.strictObject({
   target: z.string().max(100).optional(),
   language: z.string().max(10).optional(),
   domain: z.string().max(255).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
   ...paging,
 });
 
@@ -72,5 +75,11 @@ export function registerApiRoutes(app: FastifyInstance, deps: ReviewServerDeps):
   });
 
   app.get('/api/v1/runs', async () => ({ runs: await deps.runs.recent(50) }));
-  app.get('/api/v1/targets', async () => ({ targets: await deps.targets.list() }));
+  // Target headers may carry credentials (Authorization, Cookie): names are shown, values never.
+  app.get('/api/v1/targets', async () => ({
+    targets: (await deps.targets.list()).map((target) => ({
+      ...target,
+      headers: Object.fromEntries(Object.keys(target.headers).map((name) => [name, '[redacted]'])),
+    })),
+  }));
 }

@@ -1,7 +1,7 @@
 // The HTTP server of `vigie start`: health and readiness, and a read-only JSON API over alerts,
 // pages, search, runs and targets. Accounts, roles and every state-changing route come with the
 // review desk (issue 5); until then the server binds to 127.0.0.1 by default and changes nothing.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../config/index.ts';
 import type { SearchIndex } from '../indexer/types.ts';
@@ -16,8 +16,28 @@ export interface ReviewServerDeps {
   targets: TargetStore;
 }
 
+const READY_CHECK_TIMEOUT_MS = 1000;
+
+/** A check that does not answer in time is a failed check (Redis commands queue while it is down). */
+async function withTimeout(check: Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    return await Promise.race([check.catch(() => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function buildServer(deps: ReviewServerDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true });
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    // Errors Fastify raises before routing (a malformed URL, a bad body) get the API's shape too.
+    frameworkErrors: (err, _request, reply) => {
+      void (reply as FastifyReply).code(400).send({ error: { code: 'bad-request', message: err.message } });
+    },
+  });
 
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, request, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
@@ -31,8 +51,8 @@ export function buildServer(deps: ReviewServerDeps): FastifyInstance {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const checks = { redis: false, index: false };
-    checks.redis = await deps.redis.ping().then((r) => r === 'PONG', () => false);
-    checks.index = await deps.index.countPages().then(() => true, () => false);
+    checks.redis = await withTimeout(deps.redis.ping().then((r) => r === 'PONG'), READY_CHECK_TIMEOUT_MS);
+    checks.index = await withTimeout(deps.index.countPages().then(() => true), READY_CHECK_TIMEOUT_MS);
     const ready = checks.redis && checks.index;
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks });
   });

@@ -13,12 +13,19 @@ export async function enqueueUrls(
 ): Promise<number> {
   const claimed = await deps.frontier.claim(runId, claimerJobId, urls, maxPages);
   if (claimed.length === 0) return 0;
-  await deps.queues.pages.addBulk(
-    claimed.map((url) => ({
-      name: 'page',
-      data: { runId, url, depth },
-      opts: { ...PAGE_JOB_OPTIONS, jobId: pageJobId(runId, url) },
-    })),
-  );
+  try {
+    await deps.queues.pages.addBulk(
+      claimed.map((url) => ({
+        name: 'page',
+        data: { runId, url, depth },
+        opts: { ...PAGE_JOB_OPTIONS, jobId: pageJobId(runId, url) },
+      })),
+    );
+  } catch (err) {
+    // If this was the claimer's last attempt, nobody would ever add these jobs: give them back
+    // (a retry claims them again). Best effort: the error that matters is the original one.
+    await deps.frontier.release(runId, claimerJobId, claimed).catch(() => undefined);
+    throw err;
+  }
   return claimed.length;
 }

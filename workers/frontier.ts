@@ -31,11 +31,26 @@ redis.call('EXPIRE', seen, ttl)
 return accepted
 `;
 
+// Undoes claims whose jobs could not be added, so `pending` does not wait for them forever.
+const RELEASE_SCRIPT = `
+local seen, run, claimer = KEYS[1], KEYS[2], ARGV[1]
+local released = 0
+for i = 2, #ARGV do
+  if redis.call('HGET', seen, ARGV[i]) == claimer then
+    redis.call('HDEL', seen, ARGV[i])
+    released = released + 1
+  end
+end
+if released > 0 then redis.call('HINCRBY', run, 'pending', -released) end
+return released
+`;
+
 // ARGV: url, finishedAtIso, then field/increment pairs for the run's counters.
 const FINISH_SCRIPT = `
 local done, run = KEYS[1], KEYS[2]
 if redis.call('SADD', done, ARGV[1]) == 0 then return -1 end
 redis.call('EXPIRE', done, ${RUN_TTL_SECS})
+redis.call('EXPIRE', run, ${RUN_TTL_SECS})
 for i = 3, #ARGV, 2 do redis.call('HINCRBY', run, ARGV[i], ARGV[i + 1]) end
 local pending = redis.call('HINCRBY', run, 'pending', -1)
 if pending <= 0 then redis.call('HSET', run, 'status', 'finished', 'finishedAt', ARGV[2]) end
@@ -61,6 +76,12 @@ export class Frontier {
       claimerJobId, String(maxPages), String(RUN_TTL_SECS), ...urls,
     );
     return result as string[];
+  }
+
+  /** Releases `urls` still claimed by `claimerJobId` (their jobs were never added). */
+  async release(runId: string, claimerJobId: string, urls: readonly string[]): Promise<number> {
+    if (urls.length === 0) return 0;
+    return Number(await this.redis.eval(RELEASE_SCRIPT, 2, this.keys.runSeen(runId), this.keys.run(runId), claimerJobId, ...urls));
   }
 
   async isDone(runId: string, url: string): Promise<boolean> {

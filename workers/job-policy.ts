@@ -1,12 +1,21 @@
 // The one place where Vigie's error policy meets BullMQ:
-// - ThrottledError: the job goes back to the delayed set without spending an attempt (bounded);
+// - ThrottledError: the job goes back to the delayed set without spending an attempt, for as long
+//   as its run's bookkeeping lives (a politeness queue on one host can be long; a count of throttles
+//   would fail the pages at the back of it);
 // - RetryableError and unknown errors: rethrown, BullMQ retries with backoff;
 // - NonRetryableError, or the last attempt: the outcome is recorded (onFinalFailure) and the job
 //   fails with UnrecoverableError, so it is never lost and never retried in vain.
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { ThrottledError, VigieError, errorCode } from '../config/index.ts';
+import { RUN_TTL_SECS } from './redis-keys.ts';
 
-export const MAX_THROTTLES = 50;
+/** How long a job may keep being throttled, from its first throttle. */
+export const MAX_THROTTLED_MS = RUN_TTL_SECS * 1000;
+
+interface ThrottleState {
+  throttles?: number;
+  throttledSince?: number;
+}
 
 export interface JobPolicyHooks<D> {
   onFinalFailure(job: Job<D>, err: unknown): Promise<void>;
@@ -25,16 +34,20 @@ export function withJobPolicy<D extends object, R>(
     try {
       return await process(job);
     } catch (err) {
-      const throttles = (job.data as { throttles?: number }).throttles ?? 0;
-      if (err instanceof ThrottledError && throttles < MAX_THROTTLES && token) {
-        await job.updateData({ ...job.data, throttles: throttles + 1 });
-        await job.moveToDelayed(Date.now() + err.retryAfterMs, token);
+      const state = job.data as ThrottleState;
+      const now = Date.now();
+      const throttledSince = state.throttledSince ?? now;
+      if (err instanceof ThrottledError && now - throttledSince < MAX_THROTTLED_MS && token) {
+        await job.updateData({ ...job.data, throttles: (state.throttles ?? 0) + 1, throttledSince });
+        await job.moveToDelayed(now + err.retryAfterMs, token);
         throw new DelayedError();
       }
       if (err instanceof ThrottledError || isFinalAttempt(job, err)) {
         await hooks.onFinalFailure(job, err);
         const message = err instanceof Error ? err.message : String(err);
-        throw new UnrecoverableError(`${errorCode(err)}: ${message}`);
+        const final = new UnrecoverableError(`${errorCode(err)}: ${message}`);
+        final.cause = err;
+        throw final;
       }
       throw err;
     }

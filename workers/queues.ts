@@ -20,8 +20,9 @@ export interface PageJobData {
   /** Normalised URL. */
   url: string;
   depth: number;
-  /** How many times politeness or a 429 has put the job back (bounded, see job-policy.ts). */
+  /** How many times politeness or a 429 has put the job back, and since when (see job-policy.ts). */
   throttles?: number;
+  throttledSince?: number;
 }
 
 export const PAGE_JOB_OPTIONS: JobsOptions = {

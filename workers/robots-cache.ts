@@ -1,17 +1,21 @@
 // robots.txt per origin, fetched once and shared by every worker through Redis (1 hour), parsed
 // once per process. Per RFC 9309: a 4xx means no restrictions; a server error or an unreachable
-// host means "disallow everything" for now (cached 5 minutes, then asked again).
+// host means no page may be fetched for now: pages fail with a retryable `robots-unavailable`
+// (so they are tried again with backoff) rather than being skipped for good. That state is
+// cached for a few seconds so concurrent pages do not all ask again.
 import type { Redis } from 'ioredis';
-import { VigieError } from '../config/index.ts';
+import { RetryableError, VigieError } from '../config/index.ts';
 import { fetchPage } from '../crawler/fetch-page.ts';
 import { parseRobots, type RobotsRules } from '../crawler/robots.ts';
 import type { RedisKeys } from './redis-keys.ts';
 import type { RunContext } from './run-context.ts';
 
 const ALLOW_ALL = '';
-const DISALLOW_ALL = 'User-agent: *\nDisallow: /\n';
+/** Stored instead of a body while robots.txt cannot be read (a NUL never appears in a real one). */
+const UNAVAILABLE = '\u0000unavailable';
 const ROBOTS_TTL_SECS = 3600;
-const UNREACHABLE_TTL_SECS = 300;
+// Short, so that the backoff of a retried page (2 s, then 4 s) reaches a fresh download.
+const UNAVAILABLE_TTL_SECS = 5;
 const ROBOTS_MAX_BYTES = 512 * 1024;
 const PAGE_FAILURE_CODES = new Set(['network-refused', 'dns-not-found', 'bad-url', 'unsupported-scheme']);
 
@@ -19,6 +23,8 @@ export class RobotsCache {
   private readonly redis: Redis;
   private readonly keys: RedisKeys;
   private readonly parsed = new Map<string, { rules: RobotsRules; expiresAt: number }>();
+  /** One download per origin at a time in this process. */
+  private readonly inFlight = new Map<string, Promise<{ body: string; ttlSecs: number }>>();
 
   constructor(redis: Redis, keys: RedisKeys) {
     this.redis = redis;
@@ -34,8 +40,16 @@ export class RobotsCache {
     let body = await this.redis.get(this.keys.robots(origin));
     let ttlSecs = ROBOTS_TTL_SECS;
     if (body === null) {
-      ({ body, ttlSecs } = await this.download(robotsUrl, run));
+      let download = this.inFlight.get(origin);
+      if (!download) {
+        download = this.download(robotsUrl, run).finally(() => this.inFlight.delete(origin));
+        this.inFlight.set(origin, download);
+      }
+      ({ body, ttlSecs } = await download);
       await this.redis.set(this.keys.robots(origin), body, 'EX', ttlSecs);
+    }
+    if (body === UNAVAILABLE) {
+      throw new RetryableError('robots-unavailable', `${robotsUrl} cannot be read now; pages of ${origin} wait for it`);
     }
     const rules = parseRobots(robotsUrl, body);
     if (this.parsed.size > 1000) this.parsed.clear();
@@ -58,7 +72,7 @@ export class RobotsCache {
       const status = err instanceof VigieError ? Number(err.details.status ?? 0) : 0;
       if (status >= 400 && status < 500) return { body: ALLOW_ALL, ttlSecs: ROBOTS_TTL_SECS };
       if (err instanceof VigieError && err.code === 'content-type-refused') return { body: ALLOW_ALL, ttlSecs: ROBOTS_TTL_SECS };
-      return { body: DISALLOW_ALL, ttlSecs: UNREACHABLE_TTL_SECS };
+      return { body: UNAVAILABLE, ttlSecs: UNAVAILABLE_TTL_SECS };
     }
   }
 }

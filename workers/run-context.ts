@@ -92,8 +92,10 @@ export class RunContextCache {
     while (this.entries.size > this.maxEntries) {
       const [oldestId, oldest] = this.entries.entries().next().value as [string, Promise<RunContext>];
       this.entries.delete(oldestId);
-      // Let in-flight fetches of that run finish before closing its connections.
-      setTimeout(() => void oldest.then((ctx) => ctx.guard.close()).catch(() => undefined), 60_000).unref();
+      // Let in-flight fetches of that run finish (a fetch never outlives its deadline) first.
+      void oldest.then((ctx) => {
+        setTimeout(() => void ctx.guard.close().catch(() => undefined), ctx.target.fetch.totalTimeoutMs + 5000).unref();
+      }, () => undefined);
     }
   }
 }

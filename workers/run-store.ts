@@ -46,6 +46,8 @@ export class RunStore {
         .expire(runKey, RUN_TTL_SECS)
         .set(this.keys.runTarget(runId), JSON.stringify(target), 'EX', RUN_TTL_SECS)
         .zadd(this.keys.runs(), startedAt.getTime(), runId)
+        // The index of runs forgets runs whose bookkeeping has expired.
+        .zremrangebyscore(this.keys.runs(), '-inf', startedAt.getTime() - RUN_TTL_SECS * 1000)
         .exec();
     }
     return created === 1;

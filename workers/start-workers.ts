@@ -1,8 +1,8 @@
 // Process wiring for the worker role: one BullMQ Worker per queue, processors wrapped in the job
 // policy, every `error` and `failed` event logged, and a close() that drains in-flight jobs.
-import { Worker, type Job } from 'bullmq';
+import { Job, QueueEvents, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { VigieError, type Logger, type Settings } from '../config/index.ts';
+import { NonRetryableError, VigieError, type Logger, type Settings } from '../config/index.ts';
 import type { RuleSet } from '../extractors/rules/index.ts';
 import type { SearchIndex } from '../indexer/types.ts';
 import type { WorkerDeps } from './deps.ts';
@@ -103,9 +103,26 @@ export function startWorkers(deps: WorkerDeps, options: { concurrency: number })
     });
   }
 
+  // A job that stalls more than maxStalledCount times (its worker died on it again and again) is
+  // failed by BullMQ's stalled-job check without reaching any processor; only queue events see
+  // it. Record it like any final failure so its run can still end (idempotent across processes).
+  const pageEvents = new QueueEvents(QUEUE_NAMES.pages, { connection, prefix });
+  pageEvents.on('error', (err) => log.error({ err }, 'queue events error'));
+  pageEvents.on('failed', ({ jobId, failedReason }) => {
+    if (!/stalled/i.test(failedReason)) return;
+    void (async () => {
+      const job = await Job.fromId<PageJobData>(deps.queues.pages, jobId);
+      if (!job) return;
+      const err = new NonRetryableError('stalled', `the page's worker died ${job.opts.attempts ?? 1}+ times on it: ${failedReason}`);
+      logPageOutcome(log, job, err);
+      await recordPageFailure(job, err, deps);
+    })().catch((err: unknown) => log.error({ err, jobId }, 'could not record a stalled page'));
+  });
+
   return {
     close: async () => {
       await Promise.all([runWorker.close(), pageWorker.close()]);
+      await pageEvents.close();
     },
   };
 }

@@ -8,7 +8,7 @@ import { detectLanguage } from '../../crawler/language.ts';
 import { parsePage } from '../../crawler/parse-page.ts';
 import { analyzeText } from '../../extractors/analyze.ts';
 import type { RuleSet } from '../../extractors/rules/index.ts';
-import { oneOf } from '../options.ts';
+import { DATA_DIR_HELP, fraction, oneOf } from '../options.ts';
 import { openRules, settingsFrom } from '../runtime.ts';
 
 const MAX_LINE_CHARS = 50 * 1024 * 1024;
@@ -16,7 +16,8 @@ const PLACEHOLDER_BASE_URL = 'http://document.invalid/';
 
 interface AnalyzeOptions {
   format: 'jsonl';
-  threshold: string;
+  threshold: number;
+  dataDir?: string;
 }
 
 export function registerAnalyzeCommand(program: Command): void {
@@ -24,11 +25,11 @@ export function registerAnalyzeCommand(program: Command): void {
     .command('analyze')
     .description('analyse JSON lines {"id","url"?,"html"?,"text"?} from stdin; one JSON line out per input')
     .option('--format <format>', 'output format', oneOf('--format', ['jsonl'] as const), 'jsonl')
-    .option('--threshold <score>', 'lowest flag score reported (0..1)', String(SENSITIVITY_THRESHOLDS.medium))
+    .option('--threshold <score>', 'lowest flag score reported (0..1)', fraction('--threshold'), SENSITIVITY_THRESHOLDS.medium)
+    .option('--data-dir <dir>', `${DATA_DIR_HELP} (analyze reads and writes nothing there)`)
     .action(async (options: AnalyzeOptions) => {
-      const threshold = Number(options.threshold);
-      if (!(threshold >= 0 && threshold <= 1)) throw new Error('--threshold must be a number between 0 and 1');
-      const { settings } = settingsFrom({});
+      const threshold = options.threshold;
+      const { settings } = settingsFrom({ dataDir: options.dataDir });
       const rules = openRules(settings);
       const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
       for await (const line of lines) {

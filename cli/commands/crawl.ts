@@ -48,7 +48,7 @@ export function registerCrawlCommand(program: Command): void {
     .option('--json', 'print the summary as JSON (last stdout line)')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action(async (urls: string[], options: CrawlOptions) => {
-      const { settings, logger } = settingsFrom({ dataDir: options.dataDir, concurrency: options.concurrency, allowPrivate: options.allowPrivate });
+      const { settings, logger } = settingsFrom({ dataDir: options.dataDir, concurrency: options.concurrency });
       const target = adHocTarget(urls, options);
       const closer = new Closer();
       try {

@@ -1,13 +1,15 @@
 // Long-running roles. `start` = scheduler + workers + HTTP server in one process (the one-machine
 // default); `worker` and `scheduler` run the roles apart so several processes and machines can
 // share one Redis and one index. SIGTERM/SIGINT drain in-flight jobs, then close every client.
-import { watch } from 'node:fs';
+import { unwatchFile, watchFile } from 'node:fs';
 import type { Command } from 'commander';
 import { loadTargetsFile, type Logger } from '../../config/index.ts';
 import { buildServer } from '../../review/index.ts';
 import { applyTargets, startWorkers, type WorkerDeps } from '../../workers/index.ts';
 import { DATA_DIR_HELP, positiveInt } from '../options.ts';
 import { Closer, openPipeline, settingsFrom } from '../runtime.ts';
+
+const TARGETS_POLL_MS = 2000;
 
 interface ServeOptions {
   dataDir?: string;
@@ -38,7 +40,7 @@ export function registerServeCommands(program: Command): void {
   program
     .command('scheduler')
     .description('keep the job schedulers in line with a targets file (re-applied when it changes)')
-    .option('--targets <file>', 'targets YAML to apply at start and whenever it changes')
+    .requiredOption('--targets <file>', 'targets YAML to apply at start and whenever it changes')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action((options: ServeOptions) => serve(options, { workers: false, scheduler: true, http: false }));
 }
@@ -73,18 +75,15 @@ async function serve(options: ServeOptions, roles: { workers: boolean; scheduler
 async function watchTargetsFile(file: string, deps: WorkerDeps, closer: Closer): Promise<void> {
   const apply = async () => applyTargets(await loadTargetsFile(file), deps);
   await apply();
-  let timer: NodeJS.Timeout | undefined;
-  const watcher = watch(file, () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      // A broken edit keeps the schedules of the last good file; the problems are logged.
-      apply().catch((err: unknown) => deps.logger.error({ err, file }, 'targets file not applied'));
-    }, 300);
-  });
-  closer.add(async () => {
-    clearTimeout(timer);
-    watcher.close();
-  });
+  // Polling the file's stat, not fs.watch: editors, `sed -i` and mounted config maps replace the
+  // file (a rename), after which an fs.watch handle sees nothing more.
+  const onChange = (current: { mtimeMs: number }, previous: { mtimeMs: number }) => {
+    if (current.mtimeMs === previous.mtimeMs) return;
+    // A broken edit keeps the schedules of the last good file; the problems are logged.
+    apply().catch((err: unknown) => deps.logger.error({ err, file }, 'targets file not applied'));
+  };
+  watchFile(file, { interval: TARGETS_POLL_MS }, onChange);
+  closer.add(async () => unwatchFile(file, onChange));
 }
 
 function waitForSignal(logger: Logger): Promise<void> {

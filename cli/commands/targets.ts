@@ -12,6 +12,7 @@ export function registerTargetsCommand(program: Command): void {
     .command('validate')
     .description('check a targets YAML file; prints every problem as file:line: field: message')
     .argument('<file>', 'targets YAML file')
+    .option('--data-dir <dir>', `${DATA_DIR_HELP} (validate reads and writes nothing there)`)
     .action(async (file: string) => {
       const loaded = await loadTargetsFile(file);
       process.stdout.write(`${file}: ${loaded.length} target(s) valid: ${loaded.map((t) => t.id).join(', ')}\n`);

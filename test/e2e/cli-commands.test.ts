@@ -88,14 +88,21 @@ describe('vigie targets', () => {
 describe('bad usage', () => {
   it('refuses bad options and URLs with a message, not a stack trace', async () => {
     const badNumber = await runVigie(['crawl', 'https://a.example/', '--max-pages', 'lots']);
-    expect(badNumber.code).not.toBe(0);
+    expect(badNumber.code).toBe(64);
     expect(badNumber.stderr).toMatch(/--max-pages must be a whole number/);
     const badUrl = await runVigie(['crawl', 'ftp://a.example/', '--data-dir', dir], { env });
     expect(badUrl.code).toBe(78);
     expect(badUrl.stderr).toMatch(/URL ftp:\/\/a\.example\/: must be an absolute http/);
     const badEntity = await runVigie(['search', '--entity', 'iban:FR00 0000', '--data-dir', dir]);
-    expect(badEntity.code).not.toBe(0);
+    expect(badEntity.code).toBe(64);
     expect(badEntity.stderr).toMatch(/not a valid iban/);
-    for (const r of [badNumber, badUrl, badEntity]) expect(r.stderr).not.toMatch(/\s+at .+:\d+:\d+\)/);
+    const badThreshold = await runVigie(['analyze', '--threshold', 'high']);
+    expect(badThreshold.code).toBe(64);
+    expect(badThreshold.stderr).toMatch(/--threshold must be a number between 0 and 1/);
+    const unknown = await runVigie(['crawl', 'https://a.example/', '--frobnicate']);
+    expect(unknown.code).toBe(64);
+    const help = await runVigie(['--help']);
+    expect(help.code).toBe(0);
+    for (const r of [badNumber, badUrl, badEntity, badThreshold, unknown]) expect(r.stderr).not.toMatch(/\s+at .+:\d+:\d+\)/);
   });
 });

@@ -1,7 +1,7 @@
 // `vigie start` as ops run it: one process with scheduler, workers and the HTTP server; health,
 // readiness and the read-only API answer; SIGTERM shuts it down cleanly.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ describe('vigie start', () => {
   it('serves health, readiness and the API, applies --targets, and stops on SIGTERM', async () => {
     const port = await freePort();
     const targets = join(dir, 'targets.yaml');
-    writeFileSync(targets, 'targets:\n  - id: watched\n    name: Watched\n    seeds: [https://watched.example/]\n    schedule: { intervalSecs: 3600 }\n');
+    writeFileSync(targets, 'targets:\n  - id: watched\n    name: Watched\n    seeds: [https://watched.example/]\n    headers: { Authorization: Bearer s3cret }\n    schedule: { intervalSecs: 3600 }\n');
     let stderr = '';
     const child = spawn(process.execPath, [VIGIE_BIN, 'start', '--port', String(port), '--targets', targets, '--data-dir', join(dir, 'data')], {
       env: { ...process.env, VIGIE_REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' },
@@ -48,8 +48,27 @@ describe('vigie start', () => {
       expect(healthy, stderr).toBe(true);
       expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: true, index: true } });
       expect(await (await fetch(`${base}/api/v1/alerts`)).json()).toEqual({ alerts: [] });
-      const targetsBody = (await (await fetch(`${base}/api/v1/targets`)).json()) as { targets: Array<{ id: string }> };
+      const targetsBody = (await (await fetch(`${base}/api/v1/targets`)).json()) as { targets: Array<{ id: string; headers: Record<string, string> }> };
       expect(targetsBody.targets.map((t) => t.id)).toEqual(['watched']);
+      // Header names are shown, credentials never.
+      expect(targetsBody.targets[0]!.headers).toEqual({ Authorization: '[redacted]' });
+      expect(JSON.stringify(targetsBody)).not.toContain('s3cret');
+
+      // An editor-style save (write a new file, rename it over the old one) is picked up.
+      writeFileSync(`${targets}.tmp`, 'targets:\n  - id: renamed\n    name: Renamed\n    seeds: [https://renamed.example/]\n');
+      renameSync(`${targets}.tmp`, targets);
+      let ids: string[] = [];
+      for (let i = 0; i < 100 && ids[0] !== 'renamed'; i++) {
+        await sleep(200);
+        ids = ((await (await fetch(`${base}/api/v1/targets`)).json()) as { targets: Array<{ id: string }> }).targets.map((t) => t.id);
+      }
+      expect(ids).toEqual(['renamed']);
+
+      const badUrl = await fetch(`${base}/api/v1/alerts/%E0%A4%A`);
+      expect(badUrl.status).toBe(400);
+      expect(await badUrl.json()).toMatchObject({ error: { code: 'bad-request' } });
+      const dated = await fetch(`${base}/api/v1/search?from=2026-01-31`);
+      expect(dated.status).toBe(200);
       const bad = await fetch(`${base}/api/v1/search?entity=phone:abc`);
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('bad-entity');

@@ -1,32 +1,22 @@
 // The whole pipeline against a hostile local site: every bad input ends in a clear, counted
 // outcome, the good pages are indexed, the crawl ends in bounded time, and the internal address
 // (a second server on 127.0.0.2) is never contacted, whether linked or reached by redirect.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { loadSettings, targetSchema } from '../../config/index.ts';
+import { targetSchema } from '../../config/index.ts';
 import { crawlOnce, type CrawlReport } from '../../cli/commands/crawl.ts';
-import { loadRuleSet } from '../../extractors/rules/index.ts';
-import { createIndex } from '../../indexer/index.ts';
 import type { SearchIndex } from '../../indexer/types.ts';
-import { createWorkerDeps } from '../../workers/index.ts';
 import { gzipBomb, repeatedBytes, routes, startHttpServer, streamInto, type TestServer } from '../helpers/hostile-server.ts';
-import { deletePrefix, testRedis, uniquePrefix } from '../helpers/redis.ts';
+import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.ts';
 
 const html = (body: string, head = '<meta charset="utf-8">') => `<!doctype html><html><head>${head}<title>t</title></head><body><main>${body}</main></body></html>`;
 
 describe('crawling a hostile site through the full pipeline', () => {
   let site: TestServer;
   let internal: TestServer;
-  let redis: Redis;
+  let pipeline: TestPipeline;
   let index: SearchIndex;
   let report: CrawlReport;
   let elapsedMs: number;
-  const prefix = uniquePrefix('hostile');
-  const dataDir = mkdtempSync(join(tmpdir(), 'vigie-hostile-'));
   const produced = { hugeBytes: 0 };
 
   beforeAll(async () => {
@@ -65,11 +55,8 @@ describe('crawling a hostile site through the full pipeline', () => {
       '/to-metadata': (_req, res) => res.writeHead(301, { location: 'http://169.254.169.254/latest/meta-data/' }).end(),
     }));
 
-    redis = testRedis();
-    const settings = loadSettings({ VIGIE_REDIS_PREFIX: prefix }, { dataDir });
-    index = createIndex({ dataDir });
-    await index.init();
-    const deps = createWorkerDeps({ settings, logger: pino({ level: 'silent' }), redis, index, rules: loadRuleSet(settings.rulesDir) });
+    pipeline = await startTestPipeline('hostile');
+    index = pipeline.index;
     const target = targetSchema.parse({
       id: 'hostile',
       name: 'Hostile site',
@@ -82,18 +69,14 @@ describe('crawling a hostile site through the full pipeline', () => {
       fetch: { connectTimeoutMs: 1000, readTimeoutMs: 1500, totalTimeoutMs: 3000, maxBytes: 5 * 1024 * 1024, maxDecompressedBytes: 8 * 1024 * 1024 },
     });
     const started = Date.now();
-    report = await crawlOnce(deps, target, { concurrency: 8, pollMs: 100 });
+    report = await crawlOnce(pipeline.deps, target, { concurrency: 8, pollMs: 100 });
     elapsedMs = Date.now() - started;
-    await deps.close();
   }, 120_000);
 
   afterAll(async () => {
-    await index?.close();
+    await pipeline?.close();
     await site?.close();
     await internal?.close();
-    await deletePrefix(redis, prefix);
-    await redis.quit();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('ends in bounded time with every outcome counted by code', () => {

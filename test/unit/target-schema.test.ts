@@ -67,6 +67,16 @@ describe('watch-target files', () => {
     expect(problems[0]).toMatch(/^bad\.yaml:\d+: \(root\): YAML syntax: /);
   });
 
+  it('refuses an alias bomb and an undefined alias as configuration errors', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => {
+      const name = String.fromCharCode(98 + i);
+      const prev = String.fromCharCode(97 + i);
+      return `${name}: &${name} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`;
+    }), 'targets: *i'].join('\n');
+    expect(problemsOf(bomb).join('\n')).toMatch(/bad\.yaml: \(root\): YAML/);
+    expect(problemsOf('targets: *missing\n').join('\n')).toMatch(/bad\.yaml/);
+  });
+
   it('refuses a file without a targets list and an unreadable file', async () => {
     expect(problemsOf('just: text\n').join('\n')).toMatch(/targets/);
     await expect(loadTargetsFile('/nonexistent/targets.yaml')).rejects.toThrow(ConfigError);

@@ -1,0 +1,39 @@
+// The real pipeline in-process for integration tests: real Redis (own prefix), the embedded index
+// in a temp directory, the shipped rules. close() removes everything it created.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadSettings } from '../../config/index.ts';
+import { loadRuleSet } from '../../extractors/rules/index.ts';
+import { createIndex } from '../../indexer/index.ts';
+import type { SearchIndex } from '../../indexer/types.ts';
+import { createWorkerDeps, type WorkerDeps } from '../../workers/index.ts';
+import { deletePrefix, testRedis, uniquePrefix } from './redis.ts';
+
+export interface TestPipeline {
+  deps: WorkerDeps;
+  index: SearchIndex;
+  close(): Promise<void>;
+}
+
+export async function startTestPipeline(label: string): Promise<TestPipeline> {
+  const prefix = uniquePrefix(label);
+  const dataDir = mkdtempSync(join(tmpdir(), `vigie-${label}-`));
+  const redis = testRedis();
+  const settings = loadSettings({ VIGIE_REDIS_PREFIX: prefix }, { dataDir });
+  const index = createIndex({ dataDir });
+  await index.init();
+  const deps = createWorkerDeps({ settings, logger: pino({ level: 'silent' }), redis, index, rules: loadRuleSet(settings.rulesDir) });
+  return {
+    deps,
+    index,
+    close: async () => {
+      await deps.close();
+      await index.close();
+      await deletePrefix(redis, prefix);
+      await redis.quit();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
