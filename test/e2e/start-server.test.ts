@@ -2,21 +2,14 @@
 // readiness and the read-only API answer; SIGTERM shuts it down cleanly.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VIGIE_BIN } from '../helpers/cli.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../helpers/redis.ts';
+import { freePort } from '../helpers/net.ts';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('vigie start', () => {
   const prefix = uniquePrefix('start');

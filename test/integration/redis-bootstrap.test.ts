@@ -1,5 +1,4 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { loadSettings } from '../../config/index.ts';
 import { CliError, EXIT_UNAVAILABLE } from '../../cli/cli-error.ts';
 import { ensureRedis } from '../../cli/redis-bootstrap.ts';
 import { pingRedis } from '../../workers/redis-connection.ts';
+import { freePort } from '../helpers/net.ts';
 
 const logger = pino({ level: 'silent' });
 const cleanups: Array<() => Promise<void>> = [];
@@ -15,13 +15,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'vigie-redis-'));
