@@ -7,8 +7,9 @@ import { createRedis, createWorkerDeps, type WorkerDeps } from '../workers/index
 import type { Redis } from 'ioredis';
 import { ensureRedis } from './redis-bootstrap.ts';
 
-export function settingsFrom(flags: SettingsFlags): { settings: Settings; logger: Logger } {
-  const settings = loadSettings(readEnv(), flags);
+/** Settings for a command; one-shot commands log warnings only unless LOG_LEVEL says otherwise. */
+export function settingsFrom(flags: SettingsFlags, role: 'one-shot' | 'service' = 'one-shot'): { settings: Settings; logger: Logger } {
+  const settings = loadSettings(readEnv(), { defaultLogLevel: role === 'service' ? 'info' : 'warn', ...flags });
   return { settings, logger: createLogger(settings.logLevel) };
 }
 

@@ -33,6 +33,8 @@ export interface SettingsFlags {
   port?: number | string;
   host?: string;
   concurrency?: number | string;
+  /** The command's default log level (LOG_LEVEL wins): quiet for one-shot commands. */
+  defaultLogLevel?: string;
 }
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -49,7 +51,7 @@ export function loadSettings(env: EnvInput, flags: SettingsFlags = {}): Settings
     httpPort: flags.port ?? env.VIGIE_HTTP_PORT ?? 8080,
     workerConcurrency: flags.concurrency ?? env.VIGIE_CONCURRENCY ?? 16,
     rulesDir: resolve(env.VIGIE_RULES_DIR ?? DEFAULT_RULES_DIR),
-    logLevel: env.LOG_LEVEL ?? 'info',
+    logLevel: env.LOG_LEVEL ?? flags.defaultLogLevel ?? 'info',
     executablePath: (env.PATH ?? '').split(':').filter(Boolean),
   };
   const parsed = settingsSchema.safeParse(candidate);

@@ -46,7 +46,7 @@ export function registerServeCommands(program: Command): void {
 }
 
 async function serve(options: ServeOptions, roles: { workers: boolean; scheduler: boolean; http: boolean }): Promise<void> {
-  const { settings, logger } = settingsFrom({ dataDir: options.dataDir, port: options.port, host: options.host, concurrency: options.concurrency });
+  const { settings, logger } = settingsFrom({ dataDir: options.dataDir, port: options.port, host: options.host, concurrency: options.concurrency }, 'service');
   const closer = new Closer();
   const stopped = waitForSignal(logger);
   // A long-running worker logs a stray async failure instead of dying with every job in flight.
