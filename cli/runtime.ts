@@ -1,5 +1,5 @@
 // Entry points create the clients they need, inject them, and close them in reverse order.
-import { formatConfigIssue, readEnv, loadSettings, createLogger, type Logger, type Settings, type SettingsFlags } from '../config/index.ts';
+import { readEnv, loadSettings, createLogger, type Logger, type Settings, type SettingsFlags } from '../config/index.ts';
 import { loadRuleSet, type RuleSet } from '../extractors/rules/index.ts';
 import { createIndex } from '../indexer/index.ts';
 import type { SearchIndex } from '../indexer/types.ts';
@@ -66,4 +66,3 @@ export async function openPipeline(settings: Settings, logger: Logger, closer: C
   return deps;
 }
 
-export { formatConfigIssue };
