@@ -1,4 +1,4 @@
-export { createWorkerDeps, startWorkers, type CoreClients, type RunningWorkers } from './start-workers.ts';
+export { createWorkerDeps, startWorkers, type CoreClients, type RunningWorkers, type WorkerOptions } from './start-workers.ts';
 export type { WorkerDeps } from './deps.ts';
 export { createRedis, pingRedis } from './redis-connection.ts';
 export { applyTargets, listSchedules, type ApplyResult } from './scheduler.ts';

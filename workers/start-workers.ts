@@ -63,7 +63,19 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-export function startWorkers(deps: WorkerDeps, options: { concurrency: number }): RunningWorkers {
+export interface WorkerOptions {
+  concurrency: number;
+  /**
+   * BullMQ's stalled-job handling: a page job whose worker stops renewing its lock (a crash) goes
+   * back to the queue, at most `maxStalledCount` times. Defaults are BullMQ's lock and check
+   * intervals (30 s); tests shorten them.
+   */
+  stalled?: { lockDurationMs?: number; checkIntervalMs?: number; maxStalledCount?: number };
+}
+
+const DEFAULT_MAX_STALLED_COUNT = 2;
+
+export function startWorkers(deps: WorkerDeps, options: WorkerOptions): RunningWorkers {
   const log = deps.logger.child({ component: 'workers' });
   const connection = deps.redis;
   const prefix = deps.settings.redisPrefix;
@@ -91,7 +103,14 @@ export function startWorkers(deps: WorkerDeps, options: { concurrency: number })
       },
     ),
     // Completed page jobs are removed at once; stalled ones (a crashed worker) are retried.
-    { connection, prefix, concurrency: options.concurrency, maxStalledCount: 2 },
+    {
+      connection,
+      prefix,
+      concurrency: options.concurrency,
+      maxStalledCount: options.stalled?.maxStalledCount ?? DEFAULT_MAX_STALLED_COUNT,
+      ...(options.stalled?.lockDurationMs ? { lockDuration: options.stalled.lockDurationMs } : {}),
+      ...(options.stalled?.checkIntervalMs ? { stalledInterval: options.stalled.checkIntervalMs } : {}),
+    },
   );
 
   for (const worker of [runWorker, pageWorker]) {

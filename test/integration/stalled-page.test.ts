@@ -1,0 +1,49 @@
+// A page whose worker keeps dying on it: BullMQ's stalled-job check fails it without calling any
+// processor. Vigie must still record that outcome, or the run's pending count would never reach
+// zero. Here a second BullMQ worker takes the page job and "dies" (stops renewing its lock).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Worker } from 'bullmq';
+import { targetSchema } from '../../config/index.ts';
+import { QUEUE_NAMES, startWorkers, type RunSummary } from '../../workers/index.ts';
+import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.ts';
+import { testRedis } from '../helpers/redis.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('a page that stalls beyond the limit', () => {
+  it('is recorded as `stalled` and its run still finishes', async () => {
+    const pipeline: TestPipeline = await startTestPipeline('stalled');
+    cleanups.push(() => pipeline.close());
+    const { deps } = pipeline;
+    const target = targetSchema.parse({ id: 'stall', name: 'Stall', seeds: ['http://127.0.0.1:9/never-fetched'], allowPrivate: true });
+    const runId = 'run-stalled';
+    await deps.runs.create(runId, target, new Date());
+    await deps.frontier.claim(runId, 'seeder', ['http://127.0.0.1:9/never-fetched'], 10);
+    await deps.queues.pages.add('page', { runId, url: 'http://127.0.0.1:9/never-fetched', depth: 0 }, { jobId: 'page-stalled-1' });
+
+    // The "crashing" worker: takes the job with a short lock and never finishes or renews it.
+    const crashingConnection = testRedis();
+    const crashing = new Worker(QUEUE_NAMES.pages, null, { connection: crashingConnection, prefix: deps.settings.redisPrefix, lockDuration: 300, autorun: false });
+    cleanups.push(async () => {
+      await crashing.close(true);
+      await crashingConnection.quit();
+    });
+    const taken = await crashing.getNextJob('dead-token');
+    expect(taken?.id).toBe('page-stalled-1');
+
+    // Vigie's workers, with a fast stalled check and no second chance.
+    const workers = startWorkers(deps, { concurrency: 1, stalled: { checkIntervalMs: 200, maxStalledCount: 0 } });
+    cleanups.push(() => workers.close());
+
+    let run: RunSummary | null = null;
+    for (let i = 0; i < 100 && run?.status !== 'finished'; i++) {
+      await sleep(100);
+      run = await deps.runs.summary(runId);
+    }
+    expect(run).toMatchObject({ status: 'finished', pending: 0, pages: 0, errors: 1, errorsByCode: { stalled: 1 } });
+  });
+});
