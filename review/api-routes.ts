@@ -2,8 +2,8 @@
 // with a stable code and the field at fault.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { normalizeEntityValue } from '../extractors/entities/index.ts';
-import { CATEGORIES, ENTITY_TYPES, type EntityType } from '../extractors/types.ts';
+import { parseEntityQuery, type EntityQuery } from '../extractors/entity-query.ts';
+import { CATEGORIES } from '../extractors/types.ts';
 import { ALERT_STATUSES } from '../indexer/types.ts';
 import type { ReviewServerDeps } from './server.ts';
 
@@ -63,13 +63,11 @@ export function registerApiRoutes(app: FastifyInstance, deps: ReviewServerDeps):
     const query = searchQuery.safeParse(request.query);
     if (!query.success) return badRequest(reply, query.error);
     const { q, entity, target, ...rest } = query.data;
-    let entityFilter: { type: EntityType; value: string } | undefined;
+    let entityFilter: EntityQuery | undefined;
     if (entity) {
-      const colon = entity.indexOf(':');
-      const type = entity.slice(0, colon) as EntityType;
-      const value = colon > 0 && ENTITY_TYPES.includes(type) ? normalizeEntityValue(type, entity.slice(colon + 1)) : null;
-      if (!value) return reply.status(400).send({ error: { code: 'bad-entity', message: `entity must be TYPE:VALUE with a valid value, TYPE one of ${ENTITY_TYPES.join(', ')}` } });
-      entityFilter = { type, value };
+      const parsed = parseEntityQuery(entity);
+      if (!parsed.ok) return reply.status(400).send({ error: { code: 'bad-entity', message: parsed.message } });
+      entityFilter = parsed.query;
     }
     return deps.index.search({ ...rest, text: q, entity: entityFilter, targetId: target });
   });

@@ -1,12 +1,12 @@
 // `vigie search [QUERY] [--entity TYPE:VALUE]`: full text and entity pivots over indexed pages.
 import { InvalidArgumentError, type Command } from 'commander';
-import { normalizeEntityValue } from '../../extractors/entities/index.ts';
-import { CATEGORIES, ENTITY_TYPES, type Category, type EntityType } from '../../extractors/types.ts';
+import { parseEntityQuery, type EntityQuery } from '../../extractors/entity-query.ts';
+import { CATEGORIES, ENTITY_TYPES, type Category } from '../../extractors/types.ts';
 import { DATA_DIR_HELP, oneOf, positiveInt } from '../options.ts';
 import { Closer, openIndex, settingsFrom } from '../runtime.ts';
 
 interface SearchOptions {
-  entity?: { type: EntityType; value: string };
+  entity?: EntityQuery;
   category?: Category;
   target?: string;
   language?: string;
@@ -19,15 +19,10 @@ interface SearchOptions {
   dataDir?: string;
 }
 
-export function parseEntityOption(raw: string): { type: EntityType; value: string } {
-  const colon = raw.indexOf(':');
-  const type = raw.slice(0, colon) as EntityType;
-  if (colon < 0 || !ENTITY_TYPES.includes(type)) {
-    throw new InvalidArgumentError(`--entity must be TYPE:VALUE with TYPE one of ${ENTITY_TYPES.join(', ')}`);
-  }
-  const value = normalizeEntityValue(type, raw.slice(colon + 1).trim());
-  if (value === null) throw new InvalidArgumentError(`"${raw.slice(colon + 1)}" is not a valid ${type}`);
-  return { type, value };
+function parseEntityOption(raw: string): EntityQuery {
+  const parsed = parseEntityQuery(raw);
+  if (!parsed.ok) throw new InvalidArgumentError(`--entity: ${parsed.message}`);
+  return parsed.query;
 }
 
 function isoDate(name: string) {
