@@ -13,6 +13,24 @@ export function settingsFrom(flags: SettingsFlags, role: 'one-shot' | 'service' 
   return { settings, logger: createLogger(settings.logLevel) };
 }
 
+export interface Runtime {
+  settings: Settings;
+  logger: Logger;
+  /** Register what you open; everything registered is closed, in reverse order, when `use` ends. */
+  closer: Closer;
+}
+
+/** Runs a command body with its settings and logger, closing every client it opened afterwards. */
+export async function withRuntime<T>(flags: SettingsFlags, role: 'one-shot' | 'service', use: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const { settings, logger } = settingsFrom(flags, role);
+  const closer = new Closer();
+  try {
+    return await use({ settings, logger, closer });
+  } finally {
+    await closer.closeAll(logger);
+  }
+}
+
 export class Closer {
   private readonly steps: Array<() => Promise<void>> = [];
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { CATEGORIES, type Category } from '../../extractors/types.ts';
 import { ALERT_STATUSES, type AlertStatus } from '../../indexer/types.ts';
 import { DATA_DIR_HELP, oneOf, positiveInt } from '../options.ts';
-import { Closer, openIndex, settingsFrom } from '../runtime.ts';
+import { openIndex, withRuntime } from '../runtime.ts';
 
 interface AlertsListOptions {
   status?: AlertStatus;
@@ -26,9 +26,7 @@ export function registerAlertsCommand(program: Command): void {
     .option('--json', 'one JSON array on stdout')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action(async (options: AlertsListOptions) => {
-      const { settings, logger } = settingsFrom({ dataDir: options.dataDir });
-      const closer = new Closer();
-      try {
+      await withRuntime({ dataDir: options.dataDir }, 'one-shot', async ({ settings, logger, closer }) => {
         const index = await openIndex(settings, logger, closer);
         const list = await index.listAlerts({ status: options.status, category: options.category, targetId: options.target, limit: options.limit });
         if (options.json) {
@@ -39,8 +37,6 @@ export function registerAlertsCommand(program: Command): void {
         for (const alert of list) {
           process.stdout.write(`${alert.score.toFixed(2)}  ${alert.category.padEnd(17)} ${alert.status.padEnd(9)} ${alert.lastSeen}  ${alert.urls[0] ?? ''}${alert.urls.length > 1 ? ` (+${alert.urls.length - 1} URLs)` : ''}  [${alert.id}]\n`);
         }
-      } finally {
-        await closer.closeAll(logger);
-      }
+      });
     });
 }

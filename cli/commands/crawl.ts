@@ -8,7 +8,7 @@ import { ConfigError, targetSchema, type WatchTarget } from '../../config/index.
 import { zodIssuesToConfigIssues } from '../../config/zod-issues.ts';
 import { startWorkers, type RunSummary, type WorkerDeps } from '../../workers/index.ts';
 import { DATA_DIR_HELP, positiveInt } from '../options.ts';
-import { Closer, openPipeline, settingsFrom } from '../runtime.ts';
+import { openPipeline, withRuntime } from '../runtime.ts';
 
 interface CrawlOptions {
   dataDir?: string;
@@ -48,16 +48,12 @@ export function registerCrawlCommand(program: Command): void {
     .option('--json', 'print the summary as JSON (last stdout line)')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action(async (urls: string[], options: CrawlOptions) => {
-      const { settings, logger } = settingsFrom({ dataDir: options.dataDir, concurrency: options.concurrency });
-      const target = adHocTarget(urls, options);
-      const closer = new Closer();
-      try {
+      await withRuntime({ dataDir: options.dataDir, concurrency: options.concurrency }, 'one-shot', async ({ settings, logger, closer }) => {
+        const target = adHocTarget(urls, options);
         const deps = await openPipeline(settings, logger, closer);
         const report = await crawlOnce(deps, target, { concurrency: options.concurrency, progress: !options.json && process.stderr.isTTY });
         printReport(report, options.json === true);
-      } finally {
-        await closer.closeAll(logger);
-      }
+      });
     });
 }
 

@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { parseEntityQuery, type EntityQuery } from '../../extractors/entity-query.ts';
 import { CATEGORIES, ENTITY_TYPES, type Category } from '../../extractors/types.ts';
 import { DATA_DIR_HELP, oneOf, positiveInt } from '../options.ts';
-import { Closer, openIndex, settingsFrom } from '../runtime.ts';
+import { openIndex, withRuntime } from '../runtime.ts';
 
 interface SearchOptions {
   entity?: EntityQuery;
@@ -50,9 +50,7 @@ export function registerSearchCommand(program: Command): void {
     .option('--json', 'print {total, hits} as JSON')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action(async (words: string[], options: SearchOptions) => {
-      const { settings, logger } = settingsFrom({ dataDir: options.dataDir });
-      const closer = new Closer();
-      try {
+      await withRuntime({ dataDir: options.dataDir }, 'one-shot', async ({ settings, logger, closer }) => {
         const index = await openIndex(settings, logger, closer);
         const result = await index.search({
           text: words.join(' ').trim() || undefined,
@@ -74,8 +72,6 @@ export function registerSearchCommand(program: Command): void {
         for (const hit of result.hits) {
           process.stdout.write(`${hit.fetchedAt}  ${hit.url}\n    ${hit.title}${hit.categories.length ? `  [${hit.categories.join(', ')}]` : ''}\n    ${hit.snippet.replace(/\s+/g, ' ').slice(0, 200)}\n`);
         }
-      } finally {
-        await closer.closeAll(logger);
-      }
+      });
     });
 }

@@ -7,7 +7,7 @@ import { loadTargetsFile, type Logger } from '../../config/index.ts';
 import { buildServer } from '../../review/index.ts';
 import { applyTargets, startWorkers, type WorkerDeps } from '../../workers/index.ts';
 import { DATA_DIR_HELP, positiveInt } from '../options.ts';
-import { Closer, openPipeline, settingsFrom } from '../runtime.ts';
+import { openPipeline, withRuntime, type Closer } from '../runtime.ts';
 
 const TARGETS_POLL_MS = 2000;
 
@@ -46,12 +46,11 @@ export function registerServeCommands(program: Command): void {
 }
 
 async function serve(options: ServeOptions, roles: { workers: boolean; scheduler: boolean; http: boolean }): Promise<void> {
-  const { settings, logger } = settingsFrom({ dataDir: options.dataDir, port: options.port, host: options.host, concurrency: options.concurrency }, 'service');
-  const closer = new Closer();
-  const stopped = waitForSignal(logger);
-  // A long-running worker logs a stray async failure instead of dying with every job in flight.
-  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled promise rejection'));
-  try {
+  const flags = { dataDir: options.dataDir, port: options.port, host: options.host, concurrency: options.concurrency };
+  await withRuntime(flags, 'service', async ({ settings, logger, closer }) => {
+    const stopped = waitForSignal(logger);
+    // A long-running worker logs a stray async failure instead of dying with every job in flight.
+    process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled promise rejection'));
     const deps = await openPipeline(settings, logger, closer);
     if (roles.scheduler && options.targets) await watchTargetsFile(options.targets, deps, closer);
     if (roles.workers) {
@@ -67,9 +66,7 @@ async function serve(options: ServeOptions, roles: { workers: boolean; scheduler
       process.stderr.write(`vigie: listening on ${address} (data in ${settings.dataDir})\n`);
     }
     await stopped;
-  } finally {
-    await closer.closeAll(logger);
-  }
+  });
 }
 
 async function watchTargetsFile(file: string, deps: WorkerDeps, closer: Closer): Promise<void> {

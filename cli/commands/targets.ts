@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadTargetsFile, type Logger, type Settings, type WatchTarget } from '../../config/index.ts';
 import { TargetStore, applyTargets, createQueues, listSchedules, redisKeys, type Queues } from '../../workers/index.ts';
 import { DATA_DIR_HELP } from '../options.ts';
-import { Closer, openRedis, settingsFrom } from '../runtime.ts';
+import { type Closer, openRedis, withRuntime } from '../runtime.ts';
 
 export function registerTargetsCommand(program: Command): void {
   const targets = program.command('targets').description('watch targets: validate, apply and list');
@@ -25,9 +25,7 @@ export function registerTargetsCommand(program: Command): void {
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action(async (file: string, options: { dataDir?: string }) => {
       const loaded = await loadTargetsFile(file);
-      const { settings, logger } = settingsFrom({ dataDir: options.dataDir });
-      const closer = new Closer();
-      try {
+      await withRuntime({ dataDir: options.dataDir }, 'one-shot', async ({ settings, logger, closer }) => {
         const { queues, store } = await openTargetAdmin(settings, logger, closer);
         const result = await applyTargets(loaded, { queues, targets: store, logger });
         process.stdout.write(
@@ -35,9 +33,7 @@ export function registerTargetsCommand(program: Command): void {
             `${result.unscheduled.length ? `; schedules removed: ${result.unscheduled.join(', ')}` : ''}` +
             `${result.removedTargets.length ? `; targets removed: ${result.removedTargets.join(', ')}` : ''}\n`,
         );
-      } finally {
-        await closer.closeAll(logger);
-      }
+      });
     });
 
   targets
@@ -46,9 +42,7 @@ export function registerTargetsCommand(program: Command): void {
     .option('--json', 'print JSON')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action(async (options: { json?: boolean; dataDir?: string }) => {
-      const { settings, logger } = settingsFrom({ dataDir: options.dataDir });
-      const closer = new Closer();
-      try {
+      await withRuntime({ dataDir: options.dataDir }, 'one-shot', async ({ settings, logger, closer }) => {
         const { queues, store } = await openTargetAdmin(settings, logger, closer);
         const stored = await store.list();
         const schedules = await listSchedules(queues);
@@ -59,9 +53,7 @@ export function registerTargetsCommand(program: Command): void {
         }
         if (rows.length === 0) process.stdout.write('no targets; apply a file with `vigie targets apply FILE`\n');
         for (const row of rows) process.stdout.write(`${row.id.padEnd(24)} ${row.enabled ? 'enabled ' : 'disabled'} ${describeSchedule(row).padEnd(28)} next: ${row.nextRunAt ?? '-'}  ${row.name}\n`);
-      } finally {
-        await closer.closeAll(logger);
-      }
+      });
     });
 }
 
