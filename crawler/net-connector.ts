@@ -81,6 +81,36 @@ function openSocket(
   return socket;
 }
 
+/**
+ * A plain TCP connection to `host:port` through checked addresses only, for tunnels (the
+ * renderer's proxy). Rejects with a RetryableError on timeout or connection failure.
+ */
+export function connectPinned(host: string, port: number, addresses: LookupAddress[], timeoutMs: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port, lookup: pinnedLookup(addresses) });
+    const fail = (err: Error): void => {
+      clearTimeout(timer);
+      socket.on('error', noop).destroy();
+      reject(err instanceof RetryableError ? err : new RetryableError('connection-failed', `connect to ${host}:${port} failed: ${err.message}`, {
+        cause: err,
+        details: { host, port },
+      }));
+    };
+    const timer = setTimeout(() => {
+      fail(new RetryableError('timeout', `connect to ${host}:${port} timed out after ${timeoutMs} ms`, {
+        details: { host, port, timeoutMs },
+      }));
+    }, timeoutMs);
+    socket.once('error', fail);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeListener('error', fail);
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+  });
+}
+
 /** A `lookup` that answers with addresses already resolved and checked, never asking DNS again. */
 function pinnedLookup(addresses: LookupAddress[]): net.LookupFunction {
   return (_hostname: string, lookupOptions: LookupOptions, callback) => {

@@ -9,7 +9,7 @@ import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { NonRetryableError, RetryableError } from '../config/errors.ts';
 import { nonPublicReason } from './net-address.ts';
-import { createGuardedConnector } from './net-connector.ts';
+import { connectPinned, createGuardedConnector } from './net-connector.ts';
 import type { GuardTlsOptions } from './net-connector.ts';
 import { defaultPort, originKey, parseOriginEntry, stripBrackets, urlOriginKey } from './net-origin.ts';
 
@@ -42,6 +42,11 @@ export interface NetworkGuard {
    * crawler's usual case of one connection per origin at a time.
    */
   remoteAddressFor(url: URL): string | null;
+  /**
+   * A TCP connection to `host:port` under the same checks as a fetch (resolved once, every
+   * address checked, connected only to those): the renderer's local proxy tunnels through it.
+   */
+  openTunnel(host: string, port: number): Promise<net.Socket>;
   close(): Promise<void>;
 }
 
@@ -96,6 +101,10 @@ export function createNetworkGuard(options: NetworkGuardOptions = {}): NetworkGu
         throw new NonRetryableError('bad-url', `refused ${url.href}: no host`, { details: { url: url.href } });
       }
       await resolveChecked(url.hostname, url.port || defaultPort(url.protocol), url.href);
+    },
+    async openTunnel(host, port) {
+      const addresses = await resolveChecked(host, port, originKey(host, port));
+      return connectPinned(stripBrackets(host), port, addresses, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
     },
     remoteAddressFor(url) {
       return openConnections.get(urlOriginKey(url))?.address || null;
