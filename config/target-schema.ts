@@ -67,6 +67,55 @@ export const fetchLimitsSchema = z.strictObject({
 });
 export type FetchLimits = z.infer<typeof fetchLimitsSchema>;
 
+/** How pages are fetched: plain HTTP, always through Chromium, or Chromium when the HTML needs it. */
+export const RENDER_MODES = ['never', 'always', 'auto'] as const;
+export type RenderMode = (typeof RENDER_MODES)[number];
+
+/** Playwright's resource types that a target may block while rendering (bandwidth, trackers). */
+export const BLOCKABLE_RESOURCE_TYPES = ['image', 'media', 'font', 'stylesheet', 'websocket', 'eventsource', 'manifest', 'other'] as const;
+
+export const browserSchema = z.strictObject({
+  /** The page load and settle, scroll included; the screenshot has its own share of it. */
+  timeoutMs: z.number().int().min(1000).max(300_000).default(30_000),
+  blockResources: z.array(z.enum(BLOCKABLE_RESOURCE_TYPES)).default([]),
+  /** Bounded scroll for lazy-loaded content: at most `maxSteps` viewport heights. */
+  scroll: z.strictObject({
+    maxSteps: z.number().int().min(0).max(100).default(10),
+    stepDelayMs: z.number().int().min(0).max(5000).default(250),
+  }).prefault({}),
+  screenshot: z.boolean().default(true),
+  /** A logged-in session: a JSON file of cookies (Playwright's `cookies` array or storage state). */
+  cookiesFile: z.string().min(1).optional(),
+});
+export type BrowserOptions = z.infer<typeof browserSchema>;
+
+/** Proxy schemes: `socks5h` resolves names through the proxy (Tor); `socks5` resolves locally. */
+export const PROXY_PROTOCOLS = ['http:', 'socks5:', 'socks5h:'] as const;
+
+const proxyUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (PROXY_PROTOCOLS as readonly string[]).includes(url.protocol) && url.hostname !== '' && url.port !== '';
+  } catch {
+    return false;
+  }
+}, { error: 'must be a proxy URL with its port: http://host:port, socks5://host:port or socks5h://host:port (Tor: socks5h://127.0.0.1:9050)' });
+
+const urlLimitsSchema = z.strictObject({
+  /** Query parameters dropped before dedup (case-insensitive), beside the built-in tracking and session ones. */
+  dropParams: z.array(z.string().min(1).max(100)).default([]),
+  maxLength: z.number().int().min(64).max(8192).default(2048),
+  /** Distinct query strings followed per path (calendars, facets, sort orders are traps). */
+  maxQueryVariantsPerPath: z.number().int().min(1).max(1_000_000).default(50),
+});
+
+const sourcesSchema = z.strictObject({
+  sitemaps: z.array(httpUrl).default([]),
+  feeds: z.array(httpUrl).default([]),
+  /** Also read the `Sitemap:` lines of each seed host's robots.txt. */
+  sitemapsFromRobots: z.boolean().default(false),
+});
+
 export const targetSchema = z
   .strictObject({
     id: z.string().regex(TARGET_ID_PATTERN, 'lowercase letters, digits, - and _ (1 to 63), starting with a letter or digit'),
@@ -84,6 +133,15 @@ export const targetSchema = z
       .prefault({}),
     maxDepth: z.number().int().min(0).max(50).default(3),
     maxPagesPerRun: z.number().int().min(1).max(10_000_000).default(1000),
+    /** Pages per host per run; defaults to maxPagesPerRun. */
+    maxPagesPerHost: z.number().int().min(1).max(10_000_000).optional(),
+    urls: urlLimitsSchema.prefault({}),
+    sources: sourcesSchema.prefault({}),
+    render: z.enum(RENDER_MODES).default('never'),
+    browser: browserSchema.prefault({}),
+    proxy: proxyUrl.optional(),
+    /** Send If-None-Match / If-Modified-Since when a URL is crawled again. */
+    conditionalRequests: z.boolean().default(true),
     schedule: scheduleSchema.optional(),
     politeness: z
       .strictObject({
@@ -106,6 +164,14 @@ export const targetSchema = z
     if (target.robots === 'ignore' && !target.robotsIgnoreReason) {
       ctx.addIssue({ code: 'custom', path: ['robotsIgnoreReason'], message: 'is required when robots is "ignore" (it is logged with every run)' });
     }
+    const onion = onionUrls(target).find(Boolean);
+    if (onion && !(typeof target.proxy === 'string' && target.proxy.startsWith('socks5h:'))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['proxy'],
+        message: `${onion} is a Tor onion service: set proxy to a Tor SOCKS proxy that resolves names itself, such as socks5h://127.0.0.1:9050`,
+      });
+    }
     const scope = target.scope as Partial<WatchTargetScope> | undefined;
     if (scope?.sameHost === false && !scope.allow?.length && !scope.pathPrefixes?.length) {
       ctx.addIssue({ code: 'custom', path: ['scope'], message: 'a scope that is not sameHost needs allow patterns or path prefixes, or the crawl would follow the whole web' });
@@ -114,6 +180,21 @@ export const targetSchema = z
     // Run these cross-field checks even when other fields are wrong, so every problem is reported.
     when: (payload) => typeof payload.value === 'object' && payload.value !== null,
   });
+
+/** The target's URLs (seeds, sitemaps, feeds) whose host is a `.onion` name. */
+function onionUrls(target: { seeds?: unknown; sources?: unknown }): string[] {
+  const sources = (target.sources ?? {}) as { sitemaps?: unknown; feeds?: unknown };
+  const urls = [target.seeds, sources.sitemaps, sources.feeds].flatMap((list) => (Array.isArray(list) ? list : []));
+  return urls.filter((url): url is string => typeof url === 'string' && isOnionUrl(url));
+}
+
+export function isOnionUrl(url: string): boolean {
+  try {
+    return new URL(url).hostname.toLowerCase().replace(/\.+$/, '').endsWith('.onion');
+  } catch {
+    return false;
+  }
+}
 
 type WatchTargetScope = { sameHost: boolean; allow: string[]; pathPrefixes: string[] };
 

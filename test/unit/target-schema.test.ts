@@ -87,4 +87,16 @@ describe('watch-target files', () => {
     expect(Object.isFrozen(target)).toBe(true);
     expect(target).toMatchObject({ enabled: true, maxDepth: 3, maxPagesPerRun: 1000, robots: 'respect', sensitivity: 'medium', politeness: { perHostConcurrency: 2, minDelayMs: 1000 } });
   });
+
+  it('refuses an onion target without a socks5h proxy, and a proxy URL it cannot use', () => {
+    const onion = 'http://2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid.onion/';
+    expect(problemsOf(`targets:\n  - id: t\n    name: T\n    seeds: ['${onion}']\n`).join('\n'))
+      .toMatch(/bad\.yaml:\d+: targets\.0\.proxy: .*onion service.*socks5h:\/\/127\.0\.0\.1:9050/);
+    expect(problemsOf(`targets:\n  - id: t\n    name: T\n    seeds: ['${onion}']\n    proxy: socks5://127.0.0.1:9050\n`).join('\n'))
+      .toMatch(/onion service/);
+    expect(problemsOf('targets:\n  - id: t\n    name: T\n    seeds: [https://t.example/]\n    proxy: ftp://p:21\n').join('\n'))
+      .toMatch(/targets\.0\.proxy: must be a proxy URL/);
+    const [tor] = parseTargetsYaml(`targets:\n  - id: t\n    name: T\n    seeds: ['${onion}']\n    proxy: socks5h://127.0.0.1:9050\n`);
+    expect(tor).toMatchObject({ proxy: 'socks5h://127.0.0.1:9050', render: 'never', conditionalRequests: true });
+  });
 });
