@@ -6,6 +6,7 @@ import { CliError, EXIT_CONFIG, EXIT_USAGE } from './cli-error.ts';
 import { registerAlertsCommand } from './commands/alerts.ts';
 import { registerAnalyzeCommand } from './commands/analyze.ts';
 import { registerCrawlCommand } from './commands/crawl.ts';
+import { registerEvidenceCommand } from './commands/evidence.ts';
 import { registerSearchCommand } from './commands/search.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerTargetsCommand } from './commands/targets.ts';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerAnalyzeCommand(program);
   registerAlertsCommand(program);
   registerSearchCommand(program);
+  registerEvidenceCommand(program);
   return program;
 }
 

@@ -12,6 +12,17 @@ export interface EnvInput {
   LOG_LEVEL?: string;
   /** The executable search path, to find a redis-server to start. */
   PATH?: string;
+  VIGIE_CHROMIUM_PATH?: string;
+  VIGIE_RENDER_CONCURRENCY?: string;
+  /** `s3://bucket/prefix`: keep evidence in S3-compatible storage instead of the data directory. */
+  VIGIE_EVIDENCE_S3_URL?: string;
+  VIGIE_EVIDENCE_S3_ENDPOINT?: string;
+  VIGIE_EVIDENCE_S3_REGION?: string;
+  VIGIE_EVIDENCE_S3_PATH_STYLE?: string;
+  /** Secrets: passed to the S3 client only, never logged (settings keep them redacted). */
+  AWS_ACCESS_KEY_ID?: string;
+  AWS_SECRET_ACCESS_KEY?: string;
+  AWS_SESSION_TOKEN?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvInput {
@@ -31,5 +42,14 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvInput {
     VIGIE_RULES_DIR: pick('VIGIE_RULES_DIR'),
     LOG_LEVEL: pick('LOG_LEVEL'),
     PATH: pick('PATH'),
+    VIGIE_CHROMIUM_PATH: pick('VIGIE_CHROMIUM_PATH'),
+    VIGIE_RENDER_CONCURRENCY: pick('VIGIE_RENDER_CONCURRENCY'),
+    VIGIE_EVIDENCE_S3_URL: pick('VIGIE_EVIDENCE_S3_URL'),
+    VIGIE_EVIDENCE_S3_ENDPOINT: pick('VIGIE_EVIDENCE_S3_ENDPOINT'),
+    VIGIE_EVIDENCE_S3_REGION: pick('VIGIE_EVIDENCE_S3_REGION'),
+    VIGIE_EVIDENCE_S3_PATH_STYLE: pick('VIGIE_EVIDENCE_S3_PATH_STYLE'),
+    AWS_ACCESS_KEY_ID: pick('AWS_ACCESS_KEY_ID'),
+    AWS_SECRET_ACCESS_KEY: pick('AWS_SECRET_ACCESS_KEY'),
+    AWS_SESSION_TOKEN: pick('AWS_SESSION_TOKEN'),
   };
 }

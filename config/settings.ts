@@ -2,12 +2,39 @@
 // validated with zod, then frozen. Watch targets have their own schema (target-schema.ts).
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import { inspect } from 'node:util';
 import { z } from 'zod';
-import { ConfigError } from './errors.ts';
+import { ConfigError, type ConfigIssue } from './errors.ts';
 import type { EnvInput } from './env.ts';
 import { zodIssuesToConfigIssues } from './zod-issues.ts';
 
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('./rules/', import.meta.url));
+
+/** S3 credentials that never print: JSON, pino and util.inspect all see `[redacted]`. */
+export class S3Credentials {
+  readonly #value: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+
+  constructor(value: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
+    this.#value = { ...value };
+  }
+
+  /** For the S3 client only; a fresh object each time (the AWS SDK annotates what it is given). */
+  reveal(): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } {
+    return { ...this.#value };
+  }
+
+  toJSON(): string {
+    return '[redacted]';
+  }
+
+  toString(): string {
+    return '[redacted]';
+  }
+
+  [inspect.custom](): string {
+    return '[redacted]';
+  }
+}
 
 const settingsSchema = z.object({
   dataDir: z.string().min(1),
@@ -24,6 +51,23 @@ const settingsSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Directories searched for helper executables (redis-server). */
   executablePath: z.array(z.string()),
+  /** The browser the renderer drives (playwright-core ships none). */
+  chromiumPath: z.string().min(1),
+  /** Pages rendered at once per worker process (each is a browser tab). */
+  renderConcurrency: z.coerce.number().int().min(1).max(32),
+  /** Where evidence artifacts and manifests go when not in `<dataDir>/evidence` (the key stays local). */
+  evidenceS3: z
+    .object({
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (s3://bucket/prefix)'),
+      /** Key prefix, empty or ending with `/`. */
+      prefix: z.string().regex(/^(?:[A-Za-z0-9!_.*'()-]+\/)*$/, 'letters, digits, / and !_.*\'()- only, without empty segments'),
+      endpoint: z.url({ protocol: /^https?$/ }).refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), 'must not carry credentials (use AWS_ACCESS_KEY_ID)').optional(),
+      region: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and - only'),
+      forcePathStyle: z.boolean(),
+      /** Absent: the AWS SDK's default provider chain (instance roles, profiles). */
+      credentials: z.instanceof(S3Credentials).optional(),
+    })
+    .optional(),
 });
 
 export type Settings = Readonly<z.infer<typeof settingsSchema>>;
@@ -53,12 +97,55 @@ export function loadSettings(env: EnvInput, flags: SettingsFlags = {}): Settings
     rulesDir: resolve(env.VIGIE_RULES_DIR ?? DEFAULT_RULES_DIR),
     logLevel: env.LOG_LEVEL ?? flags.defaultLogLevel ?? 'info',
     executablePath: (env.PATH ?? '').split(':').filter(Boolean),
+    chromiumPath: env.VIGIE_CHROMIUM_PATH ?? '/usr/bin/chromium',
+    renderConcurrency: env.VIGIE_RENDER_CONCURRENCY ?? 2,
   };
-  const parsed = settingsSchema.safeParse(candidate);
-  if (!parsed.success) {
-    throw new ConfigError('invalid settings', zodIssuesToConfigIssues(parsed.error.issues, 'settings'));
-  }
+  const evidence = evidenceS3Candidate(env);
+  const parsed = settingsSchema.safeParse({ ...candidate, evidenceS3: evidence.candidate });
+  const issues = [...evidence.issues, ...(parsed.success ? [] : zodIssuesToConfigIssues(parsed.error.issues, 'settings'))];
+  if (!parsed.success || issues.length > 0) throw new ConfigError('invalid settings', issues);
   return Object.freeze(parsed.data);
+}
+
+/** The S3 evidence settings from `VIGIE_EVIDENCE_S3_*` and `AWS_*`; problems zod cannot see as issues. */
+function evidenceS3Candidate(env: EnvInput): { candidate: Record<string, unknown> | undefined; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const issue = (path: string, message: string) => issues.push({ file: 'settings', path, message });
+  const url = env.VIGIE_EVIDENCE_S3_URL;
+  if (url === undefined) {
+    for (const name of ['VIGIE_EVIDENCE_S3_ENDPOINT', 'VIGIE_EVIDENCE_S3_REGION', 'VIGIE_EVIDENCE_S3_PATH_STYLE'] as const) {
+      if (env[name] !== undefined) issue('evidenceS3', `${name} is set but VIGIE_EVIDENCE_S3_URL is not`);
+    }
+    return { candidate: undefined, issues };
+  }
+  const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(url);
+  if (!match) {
+    issue('evidenceS3.url', 'VIGIE_EVIDENCE_S3_URL must look like s3://bucket or s3://bucket/prefix');
+    return { candidate: undefined, issues };
+  }
+  const rawPrefix = match[2] ?? '';
+  const pathStyle = env.VIGIE_EVIDENCE_S3_PATH_STYLE;
+  if (pathStyle !== undefined && !['true', 'false', '1', '0'].includes(pathStyle)) issue('evidenceS3.forcePathStyle', 'VIGIE_EVIDENCE_S3_PATH_STYLE must be true or false');
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    issue('evidenceS3.credentials', 'set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither');
+  } else if (accessKeyId === undefined && env.VIGIE_EVIDENCE_S3_ENDPOINT !== undefined) {
+    // Without keys the AWS SDK would try instance roles, probing the metadata address
+    // 169.254.169.254: only meaningful on AWS itself, never for an S3-compatible server.
+    issue('evidenceS3.credentials', 'an S3-compatible endpoint needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+  }
+  return {
+    candidate: {
+      bucket: match[1],
+      prefix: rawPrefix === '' || rawPrefix.endsWith('/') ? rawPrefix : `${rawPrefix}/`,
+      endpoint: env.VIGIE_EVIDENCE_S3_ENDPOINT,
+      region: env.VIGIE_EVIDENCE_S3_REGION ?? 'us-east-1',
+      // S3-compatible servers (MinIO, Ceph) mostly want path-style; AWS itself wants virtual-hosted.
+      forcePathStyle: pathStyle === undefined ? env.VIGIE_EVIDENCE_S3_ENDPOINT !== undefined : pathStyle === 'true' || pathStyle === '1',
+      credentials: accessKeyId && secretAccessKey ? new S3Credentials({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }) : undefined,
+    },
+    issues,
+  };
 }
 
 /** A URL with its password masked, for logs and messages. */
