@@ -21,6 +21,11 @@ export interface ReadBodyOptions {
 
 export interface BodyBytes {
   bytes: Buffer;
+  /**
+   * The body as received (after HTTP de-chunking, before content decoding): the evidence. The same
+   * Buffer as `bytes` when the body was not content-encoded.
+   */
+  rawBytes: Buffer;
   wireBytes: number;
   /** Bytes after decompression. */
   bodyBytes: number;
@@ -51,6 +56,8 @@ export async function readBody(body: Readable, options: ReadBodyOptions): Promis
   let wireBytes = 0;
   let bodyBytes = 0;
   const chunks: Buffer[] = [];
+  // Kept only when decoding changes the bytes; bounded by maxBytes like the wire count.
+  const rawChunks: Buffer[] = [];
   let headInspected = false;
   // The error this reader raised itself: when a stage throws, pipeline may report the AbortError
   // it used to tear the other stages down instead.
@@ -73,6 +80,7 @@ export async function readBody(body: Readable, options: ReadBodyOptions): Promis
     for await (const chunk of source) {
       wireBytes += chunk.length;
       if (wireBytes > maxBytes) refuse(tooLarge('body-too-large', url, maxBytes, wireBytes));
+      if (encodings.length > 0) rawChunks.push(chunk);
       yield chunk;
     }
   }
@@ -116,7 +124,8 @@ export async function readBody(body: Readable, options: ReadBodyOptions): Promis
     // Whatever happened, never leave the response (and its socket) half-read.
     if (!body.readableEnded) discardBody(body);
   }
-  return { bytes: Buffer.concat(chunks, bodyBytes), wireBytes, bodyBytes };
+  const bytes = Buffer.concat(chunks, bodyBytes);
+  return { bytes, rawBytes: encodings.length > 0 ? Buffer.concat(rawChunks, wireBytes) : bytes, wireBytes, bodyBytes };
 }
 
 /** Drops a response body and its connection; safe to call at any time, any number of times. */

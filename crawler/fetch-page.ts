@@ -12,10 +12,15 @@ import { isAllowedType, looksLikeHtml, mimeType } from './fetch-content-type.ts'
 import { abortable, createFetchDeadline } from './fetch-deadline.ts';
 import type { FetchDeadline } from './fetch-deadline.ts';
 import { httpStatusError, toFetchError } from './fetch-errors.ts';
-import { createRedirectTracker, firstValue, headersForHop } from './fetch-redirects.ts';
+import { hopHeaders } from './fetch-headers.ts';
+import type { ConditionalValidators } from './fetch-headers.ts';
+import { createRedirectTracker, firstValue } from './fetch-redirects.ts';
 import type { RedirectTracker } from './fetch-redirects.ts';
 import type { NetworkGuard } from './network-guard.ts';
 import { stripBrackets } from './net-origin.ts';
+import type { TlsSummary } from './tls-summary.ts';
+
+export type { ConditionalValidators } from './fetch-headers.ts';
 
 export interface FetchOptions {
   guard: NetworkGuard;
@@ -33,30 +38,64 @@ export interface FetchOptions {
   maxDecompressedBytes: number;
   /** MIME types such as `text/html`, or `type/*` wildcards. */
   allowedContentTypes: string[];
+  /**
+   * Validators from the previous fetch of this URL: sent as If-None-Match / If-Modified-Since on
+   * the first hop and same-origin redirects; a 304 answer is then a result (`notModified`).
+   */
+  conditional?: ConditionalValidators;
 }
 
 export interface FetchResult {
   url: string;
   finalUrl: string;
   status: number;
+  /** The reason phrase as received ('' when the server sent none). */
+  statusText: string;
+  /** Always '1.1': the fetcher negotiates HTTP/1.1 only. */
+  httpVersion: string;
   headers: Record<string, string>;
+  /** The request headers sent on the final hop, in wire order (names as sent). */
+  requestHeaders: Record<string, string>;
+  /** True for a 304 answer to a conditional request; body and rawBody are then empty. */
+  notModified: boolean;
   /** MIME type only; `text/html` when sniffed from a body sent without Content-Type. */
   contentType: string;
   /** The encoding used to decode the body (WHATWG name). */
   charset: string;
   body: string;
+  /**
+   * The body as received after HTTP de-chunking: still gzip/br/deflate-compressed when the server
+   * compressed it (the evidence). At most maxBytes.
+   */
+  rawBody: Buffer;
   /** Decoded (decompressed) bytes. */
   bodyBytes: number;
   wireBytes: number;
   /** The URLs redirected to, in order; the last one is finalUrl. */
   redirects: string[];
+  /** The redirect responses received before the final one, as exchanged (their bodies discarded). */
+  redirectHops: FetchHop[];
+  /** The target's IP address (see NetworkGuard.remoteAddressFor), null when a proxy resolved it. */
   remoteAddress: string | null;
+  /** The certificate and session of an https final hop, captured at its handshake. */
+  tls: TlsSummary | null;
   /** ISO timestamp. */
   startedAt: string;
   durationMs: number;
 }
 
-const ACCEPT_ENCODING = 'gzip, deflate, br';
+/** One redirect exchange, for evidence (a WARC response/request pair). */
+export interface FetchHop {
+  url: string;
+  status: number;
+  statusText: string;
+  httpVersion: string;
+  requestHeaders: Record<string, string>;
+  responseHeaders: Record<string, string>;
+  remoteAddress: string | null;
+  /** ISO timestamp of the request. */
+  fetchedAt: string;
+}
 
 export async function fetchPage(url: string, options: FetchOptions, signal?: AbortSignal): Promise<FetchResult> {
   const startedAt = new Date().toISOString();
@@ -66,22 +105,40 @@ export async function fetchPage(url: string, options: FetchOptions, signal?: Abo
   let current = start;
   try {
     const tracker = createRedirectTracker(start, options.maxRedirects);
+    const redirectHops: FetchHop[] = [];
     for (;;) {
-      const response = await requestHop(current, start, options, deadline);
+      const fetchedAt = new Date().toISOString();
+      const { response, sent } = await requestHop(current, start, options, deadline);
       // Read now: the connection may close (and be forgotten by the guard) once the body is read.
       const remoteAddress = options.guard.remoteAddressFor(current) ?? ipLiteral(current);
+      const tls = current.protocol === 'https:' ? options.guard.tlsFor(current) : null;
       const next = followRedirect(tracker, response, current);
       if (next) {
+        redirectHops.push({
+          url: current.href,
+          status: response.statusCode,
+          statusText: response.statusText ?? '',
+          httpVersion: '1.1',
+          requestHeaders: sent.sent,
+          responseHeaders: flattenHeaders(response.headers),
+          remoteAddress,
+          fetchedAt,
+        });
         current = next;
         continue;
       }
-      const page = await readFinalResponse(response, current, options, deadline.signal);
+      const page = await readFinalResponse(response, current, options, deadline.signal, sent.conditional);
       return {
         url: start.href,
         finalUrl: current.href,
         ...page,
+        statusText: response.statusText ?? '',
+        httpVersion: '1.1',
+        requestHeaders: sent.sent,
         redirects: tracker.redirects,
+        redirectHops,
         remoteAddress,
+        tls,
         startedAt,
         durationMs: Math.round(performance.now() - started),
       };
@@ -98,23 +155,27 @@ export async function fetchPage(url: string, options: FetchOptions, signal?: Abo
 
 type HopResponse = Awaited<ReturnType<typeof request>>;
 
-async function requestHop(hop: URL, start: URL, options: FetchOptions, deadline: FetchDeadline): Promise<HopResponse> {
+async function requestHop(
+  hop: URL,
+  start: URL,
+  options: FetchOptions,
+  deadline: FetchDeadline,
+): Promise<{ response: HopResponse; sent: ReturnType<typeof hopHeaders> }> {
   const disarm = deadline.armHop(hop.href, options.connectTimeoutMs + options.readTimeoutMs);
   try {
+    const sent = hopHeaders(hop, start, options);
     await abortable(options.guard.checkUrl(hop), deadline.signal);
-    return await request(hop, {
+    const response = await request(hop, {
       dispatcher: options.guard.dispatcher,
       method: 'GET',
-      headers: {
-        accept: acceptHeader(options.allowedContentTypes),
-        ...headersForHop(options.headers ?? {}, start, hop),
-        'user-agent': options.userAgent,
-        'accept-encoding': ACCEPT_ENCODING,
-      },
+      headers: sent.headers,
+      // Always `connection: keep-alive`, so that `sent` says exactly what undici writes.
+      reset: false,
       signal: deadline.signal,
       headersTimeout: options.readTimeoutMs,
       bodyTimeout: options.readTimeoutMs,
     });
+    return { response, sent };
   } finally {
     disarm();
   }
@@ -133,12 +194,37 @@ function followRedirect(tracker: RedirectTracker, response: HopResponse, current
   return next;
 }
 
-type FinalPage = Pick<FetchResult, 'status' | 'headers' | 'contentType' | 'charset' | 'body' | 'bodyBytes' | 'wireBytes'>;
+type FinalPage = Pick<
+  FetchResult,
+  'status' | 'headers' | 'contentType' | 'charset' | 'body' | 'rawBody' | 'bodyBytes' | 'wireBytes' | 'notModified'
+>;
 
-async function readFinalResponse(response: HopResponse, url: URL, options: FetchOptions, signal: AbortSignal): Promise<FinalPage> {
+async function readFinalResponse(
+  response: HopResponse,
+  url: URL,
+  options: FetchOptions,
+  signal: AbortSignal,
+  conditional: boolean,
+): Promise<FinalPage> {
   const { statusCode: status, headers, body } = response;
   const contentTypeHeader = firstValue(headers['content-type']);
   const declaredType = mimeType(contentTypeHeader);
+  // Only an answer to validators we sent: a 304 out of the blue stays an unexpected status.
+  if (status === 304 && conditional) {
+    discardBody(body);
+    const empty = Buffer.alloc(0);
+    return {
+      status,
+      headers: flattenHeaders(headers),
+      contentType: declaredType,
+      charset: '',
+      body: '',
+      rawBody: empty,
+      bodyBytes: 0,
+      wireBytes: 0,
+      notModified: true,
+    };
+  }
   try {
     if (status < 200 || status >= 300) throw httpStatusError(status, url.href, firstValue(headers['retry-after']));
     if (declaredType && !isAllowedType(declaredType, options.allowedContentTypes)) {
@@ -176,8 +262,10 @@ async function readFinalResponse(response: HopResponse, url: URL, options: Fetch
     contentType: declaredType || 'text/html',
     charset,
     body: text,
+    rawBody: read.rawBytes,
     bodyBytes: read.bodyBytes,
     wireBytes: read.wireBytes,
+    notModified: false,
   };
 }
 
@@ -198,10 +286,6 @@ function contentTypeRefused(url: string, contentType: string): NonRetryableError
   return new NonRetryableError('content-type-refused', `${url}: content type ${contentType} is not fetched`, {
     details: { url, contentType },
   });
-}
-
-function acceptHeader(allowed: readonly string[]): string {
-  return [...allowed.map((type, index) => (index === 0 ? type : `${type};q=0.9`)), '*/*;q=0.1'].join(', ');
 }
 
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {

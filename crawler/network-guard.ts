@@ -2,16 +2,30 @@
 // guard's dispatcher checks again at connection time with its own resolution, then connects only
 // to the addresses it checked, so neither a redirect nor a DNS answer that changes in between
 // (rebinding) can point a fetch at loopback, the LAN or a cloud metadata service.
+//
+// With a proxy, every connection (fetches and the renderer's tunnels) goes through it:
+// - `socks5` and `http`: names are resolved and checked here, and the proxy is given the checked
+//   address (never the name), so the checks hold exactly as without a proxy.
+// - `socks5h` (Tor): names go to the proxy unresolved, with no local DNS lookup at all (a lookup
+//   would reveal the investigation). Private IP literals and local names (`localhost`, `.local`,
+//   single labels) are still refused; where any other name resolves is the proxy's responsibility.
+// `.onion` names are only ever sent to a socks5h proxy; without one they are refused before any
+// lookup ('tor-required'). The proxy's own address is the operator's choice and is not checked.
 import dns from 'node:dns';
 import type { LookupAddress } from 'node:dns';
 import net from 'node:net';
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
-import { NonRetryableError, RetryableError } from '../config/errors.ts';
+import { NonRetryableError, RetryableError, VigieError } from '../config/errors.ts';
 import { nonPublicReason } from './net-address.ts';
-import { connectPinned, createGuardedConnector } from './net-connector.ts';
-import type { GuardTlsOptions } from './net-connector.ts';
+import { connectTimeout, createGuardedConnector } from './net-connector.ts';
+import type { ConnectionFacts, GuardTlsOptions } from './net-connector.ts';
+import { createDialer } from './net-dial.ts';
+import { canonicalHost, isOnionHost, localNameReason, numericHostAddress } from './net-names.ts';
 import { defaultPort, originKey, parseOriginEntry, stripBrackets, urlOriginKey } from './net-origin.ts';
+import { attemptConnect } from './net-socket.ts';
+import { parseProxyUrl } from './proxy-config.ts';
+import type { TlsSummary } from './tls-summary.ts';
 
 export { isPublicAddress, nonPublicReason } from './net-address.ts';
 
@@ -24,27 +38,40 @@ export interface NetworkGuardOptions {
    * addresses. Every other private address stays refused.
    */
   allowPrivateOrigins?: string[];
-  /** Resolution + TCP connect + TLS handshake of one connection. Default 10 s. */
+  /** Resolution + TCP connect (+ proxy handshake) + TLS handshake of one connection. Default 10 s. */
   connectTimeoutMs?: number;
-  /** Replaces dns.lookup; tests use it to simulate DNS rebinding. */
+  /** Replaces dns.lookup for target names; tests use it to simulate DNS rebinding. */
   resolveHost?: HostResolver;
   /** Extra trusted CAs, or `rejectUnauthorized: false` to read sites with broken certificates. */
   tls?: GuardTlsOptions;
+  /**
+   * `http://`, `socks5://` or `socks5h://host:port`, with optional `user:pass@` (never logged).
+   * Throws ConfigError when malformed.
+   */
+  proxy?: string;
 }
 
 export interface NetworkGuard {
-  /** Throws NonRetryableError 'unsupported-scheme', 'bad-url' or 'network-refused'. */
+  /**
+   * Throws NonRetryableError 'unsupported-scheme', 'bad-url', 'network-refused', 'tor-required'
+   * or 'dns-not-found'. Does not resolve names a socks5h proxy will resolve.
+   */
   checkUrl(url: URL): Promise<void>;
   /** An undici Agent that re-resolves and re-checks every new connection. */
   readonly dispatcher: Dispatcher;
   /**
-   * The peer address of the newest open connection to this URL's origin, or null. Exact for the
-   * crawler's usual case of one connection per origin at a time.
+   * The target's IP address for the newest open connection to this URL's origin, or null. Through
+   * a `socks5` or `http` proxy it is the checked address the proxy was told to connect to; through
+   * `socks5h` it is unknown (null) unless the URL names an IP. Exact for the crawler's usual case
+   * of one connection per origin at a time.
    */
   remoteAddressFor(url: URL): string | null;
+  /** The TLS summary of that same connection, captured at its handshake; null for http. */
+  tlsFor(url: URL): TlsSummary | null;
   /**
-   * A TCP connection to `host:port` under the same checks as a fetch (resolved once, every
-   * address checked, connected only to those): the renderer's local proxy tunnels through it.
+   * A TCP stream to `host:port` under the same checks as a fetch (resolved once, every address
+   * checked, connected only to those), through the proxy when there is one: the renderer's local
+   * proxy tunnels Chromium's traffic through it.
    */
   openTunnel(host: string, port: number): Promise<net.Socket>;
   close(): Promise<void>;
@@ -55,32 +82,62 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export function createNetworkGuard(options: NetworkGuardOptions = {}): NetworkGuard {
   const allowed = new Set((options.allowPrivateOrigins ?? []).map(parseOriginEntry));
   const resolveHost = options.resolveHost ?? lookupAll;
-  const openConnections = new Map<string, { socket: net.Socket; address: string }>();
+  const proxy = options.proxy === undefined ? null : parseProxyUrl(options.proxy);
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const openConnections = new Map<string, { socket: net.Socket; facts: ConnectionFacts }>();
+
+  function refuseOnionWithoutTor(host: string, subject: string): void {
+    if (proxy?.resolvesRemotely || !isOnionHost(host)) return;
+    throw new NonRetryableError(
+      'tor-required',
+      `refused ${subject}: ${canonicalHost(host)} is a Tor onion service; it is only fetched through a socks5h:// proxy ` +
+        `(Tor, such as socks5h://127.0.0.1:9050), never looked up in DNS`,
+      { details: { url: subject, host: canonicalHost(host), proxy: proxy?.display ?? null } },
+    );
+  }
+
+  function refuseAddress(subject: string, host: string, address: string, reason: string): never {
+    throw new NonRetryableError('network-refused', `refused ${subject}: ${host} resolves to ${address} (${reason})`, {
+      details: { url: subject, host, address, reason },
+    });
+  }
 
   async function resolveChecked(host: string, port: number | string, subject: string): Promise<LookupAddress[]> {
     const bare = stripBrackets(host);
+    refuseOnionWithoutTor(bare, subject);
     const family = net.isIP(bare);
     const addresses = family !== 0 ? [{ address: bare, family }] : await resolveOrThrow(resolveHost, bare, subject);
-    const key = originKey(bare, port);
-    if (allowed.has(key)) return addresses;
+    if (allowed.has(originKey(bare, port))) return addresses;
     for (const { address } of addresses) {
       const reason = nonPublicReason(address);
-      if (reason) {
-        throw new NonRetryableError('network-refused', `refused ${subject}: ${bare} resolves to ${address} (${reason})`, {
-          details: { url: subject, host: bare, address, reason },
-        });
-      }
+      if (reason) refuseAddress(subject, bare, address, reason);
     }
     return addresses;
   }
 
+  /** The checks possible without resolving, for names a socks5h proxy resolves. */
+  function checkRemoteName(host: string, port: number | string, subject: string): void {
+    const bare = stripBrackets(host);
+    refuseOnionWithoutTor(bare, subject);
+    if (allowed.has(originKey(bare, port))) return;
+    const address = numericHostAddress(bare);
+    const reason = address === null ? localNameReason(bare) : nonPublicReason(address);
+    if (reason) refuseAddress(subject, bare, address ?? bare, reason);
+  }
+
+  const dial = createDialer({
+    proxy,
+    resolveChecked: (host, port) => resolveChecked(host, port, originKey(host, port)),
+    checkRemoteName: (host, port) => checkRemoteName(host, port, originKey(host, port)),
+  });
+
   const dispatcher = new Agent({
     connect: createGuardedConnector({
-      resolveChecked: (host, port) => resolveChecked(host, port, originKey(host, port)),
-      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      dial,
+      connectTimeoutMs,
       tls: options.tls,
-      onConnected(key, socket) {
-        const entry = { socket, address: socket.remoteAddress ?? '' };
+      onConnected(key, socket, facts) {
+        const entry = { socket, facts };
         openConnections.set(key, entry);
         socket.once('close', () => {
           if (openConnections.get(key) === entry) openConnections.delete(key);
@@ -100,14 +157,29 @@ export function createNetworkGuard(options: NetworkGuardOptions = {}): NetworkGu
       if (!url.hostname) {
         throw new NonRetryableError('bad-url', `refused ${url.href}: no host`, { details: { url: url.href } });
       }
-      await resolveChecked(url.hostname, url.port || defaultPort(url.protocol), url.href);
+      const port = url.port || defaultPort(url.protocol);
+      if (proxy?.resolvesRemotely) checkRemoteName(url.hostname, port, url.href);
+      else await resolveChecked(url.hostname, port, url.href);
     },
     async openTunnel(host, port) {
-      const addresses = await resolveChecked(host, port, originKey(host, port));
-      return connectPinned(stripBrackets(host), port, addresses, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+      const bare = stripBrackets(host);
+      try {
+        return await attemptConnect(connectTimeoutMs, () => connectTimeout(bare, port, connectTimeoutMs), async (attempt) => {
+          return (await dial(bare, port, attempt)).socket;
+        });
+      } catch (err) {
+        if (err instanceof VigieError) throw err;
+        throw new RetryableError('connection-failed', `connect to ${originKey(bare, port)} failed: ${(err as Error).message}`, {
+          cause: err,
+          details: { host: bare, port },
+        });
+      }
     },
     remoteAddressFor(url) {
-      return openConnections.get(urlOriginKey(url))?.address || null;
+      return openConnections.get(urlOriginKey(url))?.facts.address ?? null;
+    },
+    tlsFor(url) {
+      return openConnections.get(urlOriginKey(url))?.facts.tls ?? null;
     },
     async close() {
       // Nothing should be in flight when the owner closes the guard; destroying (rather than

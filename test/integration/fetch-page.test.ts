@@ -1,6 +1,7 @@
 // fetchPage against real local servers through the real network guard. The "site" on 127.0.0.1
 // is allowed as a private origin (as `--allow-private` would for a seed); 127.0.0.2 plays an
 // internal host that must never be reached.
+import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import zlib from 'node:zlib';
@@ -44,6 +45,10 @@ const seen: { lastRequest?: IncomingMessage; chainHops: number; bomb: { inflated
   hugeBytes: { bytes: 0 },
 };
 const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+// Fixed bytes, so the test can compare them with what the fetcher kept as evidence.
+const GZIP_EVIDENCE = zlib.gzipSync('<p>evidence é</p>', { level: 9 });
+const ETAG = 'W/"v1-abc"';
+const LAST_MODIFIED = 'Tue, 01 Apr 2025 10:00:00 GMT';
 
 function siteRoutes(): Record<string, Route> {
   return {
@@ -105,6 +110,19 @@ function siteRoutes(): Record<string, Route> {
     '/throttled-date': (_req, res) => res.writeHead(429, { 'retry-after': new Date(Date.now() + 90_000).toUTCString() }).end(),
     '/throttled-forever': (_req, res) => res.writeHead(429, { 'retry-after': '999999' }).end(),
     '/throttled-bare': (_req, res) => res.writeHead(429).end(),
+    '/gzip-evidence': (_req, res) => html(res, GZIP_EVIDENCE, { 'content-encoding': 'gzip' }),
+    '/etag': (req, res) => {
+      seen.lastRequest = req;
+      if (req.headers['if-none-match'] === ETAG) res.writeHead(304, { etag: ETAG }).end();
+      else html(res, '<p>tagged</p>', { etag: ETAG });
+    },
+    '/last-modified': (req, res) => {
+      seen.lastRequest = req;
+      if (req.headers['if-modified-since'] === LAST_MODIFIED) res.writeHead(304, { 'last-modified': LAST_MODIFIED }).end();
+      else html(res, '<p>dated</p>', { 'last-modified': LAST_MODIFIED });
+    },
+    '/unasked-304': (_req, res) => res.writeHead(304).end(),
+    '/to-etag': redirect('/etag'),
     '/huge-headers': (_req, res) => res.writeHead(200, { 'content-type': 'text/html', 'x-padding': 'a'.repeat(64 * 1024) }).end('<p>x</p>'),
   };
 }
@@ -393,6 +411,116 @@ describe('fetchPage: connection-time resolution', () => {
   });
 });
 
+describe('fetchPage: evidence', () => {
+  it('keeps the body as received, still gzip-compressed, beside the decoded one', async () => {
+    const result = await fetchPage(site.url('/gzip-evidence'), options);
+    expect(result.body).toBe('<p>evidence é</p>');
+    expect(result.rawBody.equals(GZIP_EVIDENCE)).toBe(true);
+    expect(result.wireBytes).toBe(GZIP_EVIDENCE.length);
+    expect(result.headers['content-encoding']).toBe('gzip');
+  });
+
+  it('keeps an uncompressed body as its bytes', async () => {
+    const result = await fetchPage(site.url('/latin1-header'), options);
+    expect(result.rawBody.equals(latin1('<p>Café crème à la carte</p>'))).toBe(true);
+  });
+
+  it('reports exactly the request headers the server received, and the status line', async () => {
+    const headers = { 'X-Case': 'kept', Accept: 'text/html' };
+    const result = await fetchPage(site.url('/page'), { ...options, headers });
+    const received = seen.lastRequest!.rawHeaders;
+    const receivedPairs = Array.from({ length: received.length / 2 }, (_, i) => [received[2 * i]!, received[2 * i + 1]!]);
+    expect(Object.entries(result.requestHeaders)).toEqual(receivedPairs);
+    expect(result.requestHeaders).toMatchObject({ host: site.hostPort, 'user-agent': options.userAgent, Accept: 'text/html', 'X-Case': 'kept' });
+    // A configured Accept replaces the default one rather than being sent beside it.
+    expect(receivedPairs.filter(([name]) => name!.toLowerCase() === 'accept')).toHaveLength(1);
+    expect(result.statusText).toBe('OK');
+    expect(result.httpVersion).toBe('1.1');
+    expect(result.notModified).toBe(false);
+    expect(result.tls).toBeNull();
+  });
+
+  it('reports the final hop of a redirect chain, and each redirect as exchanged', async () => {
+    const result = await fetchPage(site.url('/relative'), options);
+    expect(seen.lastRequest?.url).toBe('/page?from=relative');
+    expect(result.requestHeaders.host).toBe(site.hostPort);
+    expect(Object.keys(result.requestHeaders)).toHaveLength(seen.lastRequest!.rawHeaders.length / 2);
+    expect(result.redirectHops).toEqual([
+      {
+        url: site.url('/relative'),
+        status: 307,
+        statusText: 'Temporary Redirect',
+        httpVersion: '1.1',
+        requestHeaders: result.requestHeaders,
+        responseHeaders: expect.objectContaining({ location: 'sub/../page?from=relative' }),
+        remoteAddress: '127.0.0.1',
+        fetchedAt: expect.any(String),
+      },
+    ]);
+  });
+
+  it('refuses a configured header value that could inject another header', async () => {
+    const err = await fetchError(site.url('/page'), { headers: { 'x-note': 'a\r\nx-injected: 1' } });
+    expect(err).toBeInstanceOf(NonRetryableError);
+    expect(err.code).toBe('bad-header');
+  });
+});
+
+describe('fetchPage: conditional requests', () => {
+  it('answers a matching ETag with a 304 result, not an error', async () => {
+    const first = await fetchPage(site.url('/etag'), options);
+    expect(first).toMatchObject({ status: 200, notModified: false, body: '<p>tagged</p>' });
+    expect(seen.lastRequest?.headers['if-none-match']).toBeUndefined();
+    const again = await fetchPage(site.url('/etag'), { ...options, conditional: { etag: first.headers.etag } });
+    expect(seen.lastRequest?.headers['if-none-match']).toBe(ETAG);
+    expect(again).toMatchObject({ status: 304, notModified: true, body: '', bodyBytes: 0, wireBytes: 0 });
+    expect(again.rawBody).toHaveLength(0);
+    expect(again.requestHeaders['if-none-match']).toBe(ETAG);
+    expect(again.headers.etag).toBe(ETAG);
+  });
+
+  it('answers a matching Last-Modified with a 304 result', async () => {
+    const first = await fetchPage(site.url('/last-modified'), options);
+    expect(first.status).toBe(200);
+    const again = await fetchPage(site.url('/last-modified'), { ...options, conditional: { lastModified: first.headers['last-modified'] } });
+    expect(seen.lastRequest?.headers['if-modified-since']).toBe(LAST_MODIFIED);
+    expect(again).toMatchObject({ status: 304, notModified: true, body: '' });
+  });
+
+  it('fetches in full when the stored validator no longer matches', async () => {
+    const result = await fetchPage(site.url('/etag'), { ...options, conditional: { etag: '"stale"', lastModified: LAST_MODIFIED } });
+    expect(seen.lastRequest?.headers).toMatchObject({ 'if-none-match': '"stale"', 'if-modified-since': LAST_MODIFIED });
+    expect(result).toMatchObject({ status: 200, notModified: false, body: '<p>tagged</p>' });
+  });
+
+  it('drops stored values that could inject headers, and fetches unconditionally', async () => {
+    const result = await fetchPage(site.url('/etag'), {
+      ...options,
+      conditional: { etag: `${ETAG}\r\nx-injected: 1`, lastModified: 'Tue\n, 01 Apr 2025' },
+    });
+    expect(result.status).toBe(200);
+    expect(seen.lastRequest?.headers['if-none-match']).toBeUndefined();
+    expect(seen.lastRequest?.headers['if-modified-since']).toBeUndefined();
+    expect(seen.lastRequest?.headers['x-injected']).toBeUndefined();
+  });
+
+  it('keeps validators on same-origin redirects and drops them on cross-origin ones', async () => {
+    const same = await fetchPage(site.url('/to-etag'), { ...options, conditional: { etag: ETAG } });
+    expect(same).toMatchObject({ status: 304, notModified: true, finalUrl: site.url('/etag') });
+    const cross = await fetchPage(site.url('/to-partner'), { ...options, conditional: { etag: ETAG, lastModified: LAST_MODIFIED } });
+    expect(cross).toMatchObject({ status: 200, finalUrl: partner.url('/welcome') });
+    expect(cross.requestHeaders['if-none-match']).toBeUndefined();
+    expect(partnerRequest?.headers['if-none-match']).toBeUndefined();
+    expect(partnerRequest?.headers['if-modified-since']).toBeUndefined();
+  });
+
+  it('still treats a 304 that answers no validator as an unexpected status', async () => {
+    const err = await fetchError(site.url('/unasked-304'));
+    expect(err.code).toBe('http-status');
+    expect(err.details.status).toBe(304);
+  });
+});
+
 describe('fetchPage: https', () => {
   it('fetches over TLS by host name (SNI) and by IP, verifying the certificate', async () => {
     const secure = await startHttpsServer((_req, res) => html(res, '<p>over tls</p>'));
@@ -403,6 +531,17 @@ describe('fetchPage: https', () => {
       const byName = await fetchPage(secure.httpsUrl('/a', 'localhost'), { ...options, guard: trusting });
       expect(byName.body).toBe('<p>over tls</p>');
       expect(byName.remoteAddress).toBe('127.0.0.1');
+      expect(byName.tls).toMatchObject({
+        protocol: expect.stringMatching(/^TLSv1\.[23]$/),
+        subject: 'CN=localhost',
+        issuer: 'CN=localhost',
+        subjectAltName: expect.stringContaining('IP Address:127.0.0.1'),
+        fingerprint256: new X509Certificate(TEST_TLS.cert).fingerprint256,
+        serialNumber: '01',
+        validTo: '2100-01-01T00:00:00.000Z',
+        authorized: true,
+        authorizationError: null,
+      });
       const byIp = await fetchPage(secure.httpsUrl('/b'), { ...options, guard: trusting });
       expect(byIp.body).toBe('<p>over tls</p>');
       const untrusted = await fetchError(secure.httpsUrl('/c', 'localhost'), { guard: untrusting });

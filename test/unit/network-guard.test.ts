@@ -1,6 +1,6 @@
 import type { LookupAddress } from 'node:dns';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NonRetryableError, RetryableError } from '../../config/errors.ts';
+import { ConfigError, NonRetryableError, RetryableError } from '../../config/errors.ts';
 import { createNetworkGuard, isPublicAddress, nonPublicReason } from '../../crawler/network-guard.ts';
 import type { NetworkGuard } from '../../crawler/network-guard.ts';
 
@@ -177,5 +177,107 @@ describe('createNetworkGuard().checkUrl', () => {
     const flaky = await guard.checkUrl(new URL('http://flaky.test/')).catch((e: unknown) => e);
     expect(flaky).toBeInstanceOf(RetryableError);
     expect((flaky as RetryableError).code).toBe('connection-failed');
+  });
+});
+
+describe('createNetworkGuard().checkUrl with a proxy', () => {
+  let guard: NetworkGuard | undefined;
+  afterEach(async () => {
+    await guard?.close();
+    guard = undefined;
+  });
+
+  /** A resolver that records every name asked and answers a public address. */
+  function recordingDns(): { lookups: string[]; resolveHost: (host: string) => Promise<LookupAddress[]> } {
+    const lookups: string[] = [];
+    return { lookups, resolveHost: async (host) => (lookups.push(host), [{ address: '93.184.216.34', family: 4 }]) };
+  }
+
+  async function codeOf(promise: Promise<unknown>): Promise<string> {
+    try {
+      await promise;
+      return 'resolved';
+    } catch (err) {
+      return (err as { code?: string }).code ?? 'no-code';
+    }
+  }
+
+  it('never resolves names that a socks5h proxy resolves', async () => {
+    const dns = recordingDns();
+    guard = createNetworkGuard({ proxy: 'socks5h://127.0.0.1:9050', resolveHost: dns.resolveHost });
+    for (const url of ['http://example.org/', 'https://abcdefghijklmnop.onion/x', 'http://93.184.216.34/', 'http://[2606:4700::1111]/']) {
+      expect(await codeOf(guard.checkUrl(new URL(url))), url).toBe('resolved');
+    }
+    expect(dns.lookups).toEqual([]);
+  });
+
+  it('refuses private literals and local names under socks5h, unless allowed', async () => {
+    const dns = recordingDns();
+    guard = createNetworkGuard({
+      proxy: 'socks5h://127.0.0.1:9050',
+      resolveHost: dns.resolveHost,
+      allowPrivateOrigins: ['wiki.internal:80', '127.0.0.1:8080'],
+    });
+    for (const url of [
+      'http://127.0.0.1/',
+      'http://2130706433/',
+      'http://[::ffff:10.0.0.1]/',
+      'http://localhost/',
+      'http://LOCALHOST./',
+      'http://db.localhost/',
+      'http://nas/',
+      'http://printer.local/',
+      'http://wiki.internal:8080/',
+      'http://box.home.arpa/',
+    ]) {
+      expect(await codeOf(guard.checkUrl(new URL(url))), url).toBe('network-refused');
+    }
+    await expect(guard.checkUrl(new URL('http://wiki.internal/'))).resolves.toBeUndefined();
+    await expect(guard.checkUrl(new URL('http://127.0.0.1:8080/'))).resolves.toBeUndefined();
+    expect(dns.lookups).toEqual([]);
+  });
+
+  it('refuses onion hosts without a socks5h proxy, before any lookup', async () => {
+    for (const proxy of [undefined, 'socks5://127.0.0.1:1080', 'http://127.0.0.1:3128']) {
+      const dns = recordingDns();
+      guard = createNetworkGuard({ proxy, resolveHost: dns.resolveHost });
+      for (const url of ['http://abcdefghijklmnop.onion/', 'https://sub.abcdefghijklmnop.ONION./']) {
+        const err = await guard.checkUrl(new URL(url)).catch((e: unknown) => e);
+        expect(err, `${url} via ${proxy}`).toBeInstanceOf(NonRetryableError);
+        expect((err as NonRetryableError).code).toBe('tor-required');
+        expect((err as NonRetryableError).message).toMatch(/socks5h:\/\//);
+      }
+      expect(dns.lookups).toEqual([]);
+      await guard.close();
+      guard = undefined;
+    }
+  });
+
+  it('resolves and checks names locally with socks5 and http proxies', async () => {
+    for (const proxy of ['socks5://127.0.0.1:1080', 'http://127.0.0.1:3128']) {
+      const lookups: string[] = [];
+      guard = createNetworkGuard({
+        proxy,
+        resolveHost: async (host) => (lookups.push(host), [{ address: '10.0.0.7', family: 4 }]),
+      });
+      expect(await codeOf(guard.checkUrl(new URL('http://sneaky.example/')))).toBe('network-refused');
+      expect(lookups).toEqual(['sneaky.example']);
+      await guard.close();
+      guard = undefined;
+    }
+  });
+
+  it('rejects malformed proxy URLs with a ConfigError that hides the password', () => {
+    for (const proxy of ['not a url', 'https://127.0.0.1:3128', 'socks4://127.0.0.1:1080', 'socks5h://127.0.0.1', 'http://u:pw-secret@127.0.0.1:3128/x', `socks5://${'u'.repeat(256)}:pw-secret@127.0.0.1:1080`]) {
+      let caught: unknown;
+      try {
+        createNetworkGuard({ proxy });
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught, proxy).toBeInstanceOf(ConfigError);
+      expect((caught as ConfigError).message).not.toContain('pw-secret');
+      expect((caught as ConfigError).issues[0]?.path).toBe('proxy');
+    }
   });
 });
