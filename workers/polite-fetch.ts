@@ -2,7 +2,7 @@
 // round trip through the delayed set); long ones become a ThrottledError so the job slot is freed.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ThrottledError } from '../config/index.ts';
-import { fetchPage, type FetchResult } from '../crawler/fetch-page.ts';
+import { fetchPage, type FetchOptions, type FetchResult } from '../crawler/fetch-page.ts';
 import type { HostPoliteness } from './politeness.ts';
 import type { RunContext } from './run-context.ts';
 
@@ -16,6 +16,8 @@ export async function politeFetch(
   politeness: HostPoliteness,
   leaseId: string,
   extraDelayMs = 0,
+  /** Per-fetch changes to the run's fetch options (e.g. XML types for sitemaps and feeds). */
+  fetchOverrides: Partial<FetchOptions> = {},
 ): Promise<FetchResult> {
   const host = new URL(url).host;
   const policy = {
@@ -28,7 +30,7 @@ export async function politeFetch(
     const lease = await politeness.tryAcquire(host, leaseId, policy);
     if (typeof lease !== 'number') {
       try {
-        return await fetchPage(url, run.fetchOptions);
+        return await fetchPage(url, { ...run.fetchOptions, ...fetchOverrides });
       } finally {
         await lease.release();
       }

@@ -1,16 +1,21 @@
-// A crawl run starts here: it snapshots the target, then claims and enqueues the seeds. Scheduled
-// runs come from the target's job scheduler; on-demand runs (API, `vigie crawl`) add a run job.
+// A crawl run starts here: it snapshots the target, then claims and enqueues the seeds, then reads
+// the target's sitemaps and feeds (their new and updated items become seeds too). Scheduled runs
+// come from the target's job scheduler; on-demand runs (API, `vigie crawl`) add a run job.
 import type { Job } from 'bullmq';
-import { NonRetryableError } from '../config/index.ts';
+import { NonRetryableError, errorCode } from '../config/index.ts';
 import { normalizeUrl } from '../crawler/url-normalize.ts';
 import type { WorkerDeps } from './deps.ts';
-import { enqueueUrls } from './enqueue-urls.ts';
+import { enqueueUrls, frontierLimits } from './enqueue-urls.ts';
+import { isFinalAttempt } from './job-policy.ts';
 import { sanitizeId, type RunJobData } from './queues.ts';
+import { discoverSources, hasSources, holdRunForSources, releaseRunHold } from './source-discovery.ts';
 
 export interface RunStarted {
   runId: string;
   seeds: number;
   invalidSeeds: number;
+  /** Items of the target's sitemaps and feeds enqueued (new or updated since the last run). */
+  sourceItems: number;
 }
 
 export async function processRun(job: Job<RunJobData>, deps: WorkerDeps): Promise<RunStarted> {
@@ -24,10 +29,33 @@ export async function processRun(job: Job<RunJobData>, deps: WorkerDeps): Promis
   if (await deps.runs.create(runId, target, startedAt)) log.info({ seeds: target.seeds.length }, 'crawl run started');
   if (target.robots === 'ignore') log.warn({ reason: target.robotsIgnoreReason }, 'robots.txt ignored for this target');
 
-  const seeds = target.seeds.map((seed) => normalizeUrl(seed)).filter((url): url is string => url !== null);
+  // Taken before the seeds are enqueued: their pages could otherwise all finish, and end the run,
+  // before the sources' items are in.
+  const hold = hasSources({ target }) ? await holdRunForSources(deps, runId) : 'ended';
+
+  const normalize = { dropParams: target.urls.dropParams, maxLength: target.urls.maxLength };
+  const seeds = target.seeds.map((seed) => normalizeUrl(seed, undefined, normalize)).filter((url): url is string => url !== null);
   const invalidSeeds = target.seeds.length - seeds.length;
   if (invalidSeeds > 0) log.warn({ invalidSeeds }, 'some seeds are not crawlable URLs');
-  await enqueueUrls(deps, runId, `run-${runId}`, seeds, 0, target.maxPagesPerRun);
+  const claimerJobId = `run-${runId}`;
+  await enqueueUrls(deps, runId, claimerJobId, seeds, 0, frontierLimits(target));
+
+  let sourceItems = 0;
+  if (hold !== 'ended') {
+    try {
+      const run = await deps.runContexts.get(runId);
+      const discovered = await discoverSources(deps, run, { claimerJobId, log });
+      await releaseRunHold(deps, runId, discovered.counters);
+      sourceItems = discovered.enqueued;
+    } catch (err) {
+      // Failing sources are counted inside discovery; this is Redis or a bug. On the last attempt
+      // the hold must go, or the run would wait for it forever.
+      if (isFinalAttempt(job, err)) {
+        await releaseRunHold(deps, runId, { 'sources:errors': 1, [`error:${errorCode(err)}`]: 1 }).catch(() => undefined);
+      }
+      throw err;
+    }
+  }
   await deps.runs.finishIfIdle(runId, deps.clock());
-  return { runId, seeds: seeds.length, invalidSeeds };
+  return { runId, seeds: seeds.length, invalidSeeds, sourceItems };
 }
