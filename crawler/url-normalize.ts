@@ -6,32 +6,41 @@
 
 export interface NormalizeOptions {
   /** Extra query parameter names to drop (case-insensitive), e.g. a forum's own session key. */
-  dropParams?: string[];
+  dropParams?: readonly string[];
+  /** Normalised URLs longer than this are refused (default MAX_URL_LENGTH); a target's `urls.maxLength`. */
+  maxLength?: number;
 }
 
 /** Longer URLs are refused: they are almost always traps (calendars, session loops, junk). */
 export const MAX_URL_LENGTH = 2048;
 
-// Parameters that identify a visit or a campaign, never the resource itself.
+// Parameters that identify a visit or a campaign, never the resource itself. Generic names that
+// sites also use for content (`s` is a search or a page on many) are left to a target's dropParams.
 const TRACKING_PARAMS = new Set([
   'fbclid', 'gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'mc_cid', 'mc_eid', '_ga', '_gl',
-  'yclid', 'igshid', '_hsenc', '_hsmi', 'mkt_tok',
-  'phpsessid', 'jsessionid', 'sid', 'sessionid',
+  'yclid', 'igshid', '_hsenc', '_hsmi', 'mkt_tok', 'ttclid', 'twclid', 'li_fat_id', 'srsltid',
+  // Session ids: PHP, Java, ASP, ColdFusion, and the shop and forum engines that put them in links.
+  'phpsessid', 'jsessionid', 'sid', 'sessionid', 'session_id', 'sessid', 'sess_id', 'aspsessionid',
+  'cfid', 'cftoken', 'oscsid', 'zenid', 'xtcsid',
 ]);
 const TRACKING_PREFIXES = ['utm_'];
 
 // `;jsessionid=...` style path parameters (Java servlets and friends).
 const SESSION_PATH_PARAM = /;(?:jsessionid|phpsessid|sessionid|sid)=[^/;?#]*/gi;
+// ASP.NET cookieless sessions put the id in a path segment: /(S(lit3py55t21z5v55vlm25s55))/page.aspx
+// (also A(...) and F(...) for anonymous ids and forms tickets).
+const ASPNET_SESSION_SEGMENT = /\/\((?:[SAFsaf]\([^()/]*\))+\)(?=\/|$)/g;
 
 const PERCENT_ESCAPE = /%([0-9a-fA-F]{2})/g;
 
 /**
  * Normalises an absolute or relative (with `base`) http(s) URL. Returns null for anything that is
- * not a usable http(s) URL: unparsable, another scheme, or longer than MAX_URL_LENGTH.
+ * not a usable http(s) URL: unparsable, another scheme, or longer than `maxLength` once normalised.
  */
 export function normalizeUrl(input: string, base?: string, options: NormalizeOptions = {}): string | null {
-  // Refuse early rather than parse megabytes of junk hrefs.
-  if (input.length > MAX_URL_LENGTH * 4) return null;
+  const maxLength = options.maxLength ?? MAX_URL_LENGTH;
+  // Refuse early rather than parse megabytes of junk hrefs (normalising rarely shortens a URL 4x).
+  if (input.length > maxLength * 4) return null;
   const url = parseHttpUrl(input, base);
   if (!url) return null;
 
@@ -42,14 +51,14 @@ export function normalizeUrl(input: string, base?: string, options: NormalizeOpt
   const host = hostOf(url);
   if (!host) return null;
 
-  let path = url.pathname.replace(SESSION_PATH_PARAM, '');
+  let path = url.pathname.replace(SESSION_PATH_PARAM, '').replace(ASPNET_SESSION_SEGMENT, '');
   path = normalizePercentEncoding(path);
   const query = normalizeQuery(url.search, options.dropParams);
 
   // Rebuild by hand: assigning pathname/search back would re-run the encoder on our output.
   const port = url.port ? `:${url.port}` : '';
   const result = `${url.protocol}//${host}${port}${path || '/'}${query ? `?${query}` : ''}`;
-  return result.length > MAX_URL_LENGTH ? null : result;
+  return result.length > maxLength ? null : result;
 }
 
 /** Lowercase host (punycode, no trailing dot) of an http(s) URL, or null. IPv6 keeps brackets. */
@@ -88,7 +97,7 @@ function parseHttpUrl(input: string, base?: string): URL | null {
   return url;
 }
 
-function normalizeQuery(search: string, dropParams: string[] = []): string {
+function normalizeQuery(search: string, dropParams: readonly string[] = []): string {
   if (search.length <= 1) return '';
   const extraDrops = new Set(dropParams.map((name) => name.toLowerCase()));
   const pairs: { key: string; pair: string }[] = [];

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { Frontier } from '../../workers/frontier.ts';
 import { HostPoliteness } from '../../workers/politeness.ts';
-import { redisKeys } from '../../workers/redis-keys.ts';
+import { RUN_TTL_SECS, redisKeys } from '../../workers/redis-keys.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../helpers/redis.ts';
 
 let redis: Redis;
@@ -48,6 +48,107 @@ describe('Frontier (real Redis)', () => {
     expect(await frontier.finish('r1', 'u2', { errors: 1, 'error:timeout': 1 }, new Date())).toBe(0);
     const run = await redis.hgetall(keys.run('r1'));
     expect(run).toMatchObject({ status: 'finished', pages: '1', entities: '3', errors: '1', 'error:timeout': '1', pending: '0' });
+  });
+});
+
+describe('Frontier caps against URL traps (real Redis)', () => {
+  const cal = (month: number) => `http://site.test/cal?month=2024-${String(month).padStart(2, '0')}`;
+
+  it('accepts the first N distinct query strings of a path and refuses the rest', async () => {
+    const keys = redisKeys(prefix);
+    const frontier = new Frontier(redis, keys);
+    const limits = { maxPages: 1000, maxQueryVariantsPerPath: 3 };
+    expect(await frontier.claim('r1', 'j1', [cal(1), cal(2)], limits)).toEqual([cal(1), cal(2)]);
+    // The bare path is not a variant; another path has its own allowance.
+    expect(await frontier.claim('r1', 'j2', ['http://site.test/cal', cal(3), cal(4), cal(5), 'http://site.test/other?p=1'], limits))
+      .toEqual(['http://site.test/cal', cal(3), 'http://site.test/other?p=1']);
+    // Already-claimed variants are duplicates, not refusals.
+    expect(await frontier.claim('r1', 'j3', [cal(1), cal(6)], limits)).toEqual([]);
+    const run = await redis.hgetall(keys.run('r1'));
+    expect(run).toMatchObject({ pending: '5', 'capped:query-variants': '3' });
+    expect(run.capped).toBeUndefined();
+    // The same path on another host, or with https, is another path.
+    expect(await frontier.claim('r1', 'j4', ['https://site.test/cal?month=2024-09', 'http://mirror.test/cal?month=2024-09'], limits))
+      .toHaveLength(2);
+  });
+
+  it('caps pages per host and names the cap that refused each URL', async () => {
+    const keys = redisKeys(prefix);
+    const frontier = new Frontier(redis, keys);
+    const limits = { maxPages: 5, maxPagesPerHost: 2, maxQueryVariantsPerPath: 1 };
+    const urls = ['http://a.test/1', 'http://a.test/2', 'http://a.test/3', 'http://a.test:8080/1', 'http://b.test/1', 'http://b.test/q?x=1', 'http://b.test/q?x=2'];
+    expect(await frontier.claim('r1', 'j1', urls, limits)).toEqual(['http://a.test/1', 'http://a.test/2', 'http://a.test:8080/1', 'http://b.test/1', 'http://b.test/q?x=1']);
+    // The run is now full: a new host meets the run's page cap.
+    expect(await frontier.claim('r1', 'j2', ['http://c.test/1'], limits)).toEqual([]);
+    expect(await redis.hgetall(keys.run('r1'))).toMatchObject({
+      pending: '5', capped: '1', 'capped:host': '1', 'capped:query-variants': '1',
+    });
+  });
+
+  it('gives a retried claimer its URLs back even once a cap is reached, counting nothing twice', async () => {
+    const keys = redisKeys(prefix);
+    const frontier = new Frontier(redis, keys);
+    const limits = { maxPages: 100, maxPagesPerHost: 2 };
+    await frontier.claim('r1', 'j1', ['http://a.test/1', 'http://a.test/2'], limits);
+    expect(await frontier.claim('r1', 'j1', ['http://a.test/1', 'http://a.test/2'], limits)).toEqual(['http://a.test/1', 'http://a.test/2']);
+    expect(await redis.hget(keys.run('r1'), 'pending')).toBe('2');
+    expect(await redis.hget(keys.runHostPages('r1'), 'a.test')).toBe('2');
+    expect(await redis.hget(keys.run('r1'), 'capped:host')).toBeNull();
+  });
+
+  it('gives released claims back to the caps', async () => {
+    const keys = redisKeys(prefix);
+    const frontier = new Frontier(redis, keys);
+    const limits = { maxPages: 100, maxPagesPerHost: 2, maxQueryVariantsPerPath: 1 };
+    await frontier.claim('r1', 'j1', [cal(1), 'http://site.test/x'], limits);
+    expect(await frontier.claim('r1', 'j2', [cal(2)], limits)).toEqual([]);
+    // Another job's claims are not released by j2.
+    expect(await frontier.release('r1', 'j2', [cal(1)])).toBe(0);
+    expect(await frontier.release('r1', 'j1', [cal(1), 'http://site.test/x'])).toBe(2);
+    expect(await redis.hget(keys.run('r1'), 'pending')).toBe('0');
+    expect(await frontier.claim('r1', 'j2', [cal(2), 'http://site.test/y'], limits)).toEqual([cal(2), 'http://site.test/y']);
+  });
+
+  it('holds the caps exactly under concurrent claims from many clients', async () => {
+    const keys = redisKeys(prefix);
+    const clients = Array.from({ length: 8 }, () => testRedis());
+    try {
+      const limits = { maxPages: 10_000, maxPagesPerHost: 25, maxQueryVariantsPerPath: 7 };
+      const results = await Promise.all(clients.map((client, c) => {
+        const frontier = new Frontier(client, keys);
+        const urls = Array.from({ length: 20 }, (_, i) => `http://h${i % 2}.test/p${i % 4}?v=${c}-${i}`);
+        return frontier.claim('r1', `job-${c}`, urls, limits);
+      }));
+      const accepted = results.flat();
+      expect(new Set(accepted).size).toBe(accepted.length);
+      // 2 hosts × 2 paths each × 7 variants = 28 accepted, 14 per host (under the host cap of 25).
+      expect(accepted).toHaveLength(28);
+      const run = await redis.hgetall(keys.run('r1'));
+      expect(run).toMatchObject({ pending: '28', 'capped:query-variants': String(8 * 20 - 28) });
+    } finally {
+      await Promise.all(clients.map((client) => client.quit()));
+    }
+  });
+
+  it('counts too-deep links once per discovery, leaving out URLs already in the frontier', async () => {
+    const keys = redisKeys(prefix);
+    const frontier = new Frontier(redis, keys);
+    await frontier.claim('r1', 'seed', ['http://a.test/'], 10);
+    expect(await frontier.countTooDeep('r1', ['http://a.test/', 'http://a.test/deep', 'http://a.test/deeper'])).toBe(2);
+    expect(await frontier.countTooDeep('r1', ['http://a.test/deep'])).toBe(1);
+    expect(await redis.hget(keys.run('r1'), 'capped:depth')).toBe('3');
+    expect(await redis.hget(keys.run('r1'), 'pending')).toBe('1');
+  });
+
+  it('keeps its per-run bookkeeping under the run TTL', async () => {
+    const keys = redisKeys(prefix);
+    const frontier = new Frontier(redis, keys);
+    await frontier.claim('r1', 'j1', ['http://a.test/p?x=1'], { maxPages: 10, maxPagesPerHost: 5, maxQueryVariantsPerPath: 5 });
+    for (const key of [keys.runSeen('r1'), keys.runHostPages('r1'), keys.runQueryVariants('r1')]) {
+      const ttl = await redis.ttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(RUN_TTL_SECS);
+    }
   });
 });
 

@@ -87,10 +87,42 @@ describe('normalizeUrl', () => {
     expect(normalizeUrl(`http://e.com/${'x'.repeat(100_000)}`)).toBeNull();
   });
 
+  it('applies a per-target length cap', () => {
+    const url = `http://e.com/${'a'.repeat(100)}`;
+    expect(normalizeUrl(url)).toBe(url);
+    expect(normalizeUrl(url, undefined, { maxLength: 64 })).toBeNull();
+    expect(normalizeUrl(url, undefined, { maxLength: url.length })).toBe(url);
+    // The cap applies to the normalised form: dropped parameters do not count against it.
+    expect(normalizeUrl(`${url}?utm_source=${'x'.repeat(40)}`, undefined, { maxLength: url.length })).toBe(url);
+    // A raised cap lets longer URLs through.
+    const long = `http://e.com/${'b'.repeat(3000)}`;
+    expect(normalizeUrl(long)).toBeNull();
+    expect(normalizeUrl(long, undefined, { maxLength: 4096 })).toBe(long);
+  });
+
+  it('drops the session parameters of common engines', () => {
+    const url = 'https://shop.example/item?id=3&session_id=a&sessid=b&CFID=1&CFTOKEN=2&osCsid=c&zenid=d&XTCsid=e&ASPSESSIONID=f&ttclid=g&srsltid=h';
+    expect(normalizeUrl(url)).toBe('https://shop.example/item?id=3');
+  });
+
+  it('keeps generic parameter names that are content on many sites', () => {
+    expect(normalizeUrl('https://e.com/search?s=drugs&session=1&page=2')).toBe('https://e.com/search?page=2&s=drugs&session=1');
+  });
+
+  it('strips ASP.NET cookieless session segments', () => {
+    expect(normalizeUrl('http://e.com/(S(lit3py55t21z5v55vlm25s55))/orderform.aspx?a=1')).toBe('http://e.com/orderform.aspx?a=1');
+    expect(normalizeUrl('http://e.com/app/(A(anon1)F(ticket2))/list')).toBe('http://e.com/app/list');
+    expect(normalizeUrl('http://e.com/(S(x1))')).toBe('http://e.com/');
+    // Parentheses that are not a session segment stay.
+    expect(normalizeUrl('http://e.com/wiki/Paris_(France)/x')).toBe('http://e.com/wiki/Paris_(France)/x');
+    expect(normalizeUrl('http://e.com/(Q(x))/a')).toBe('http://e.com/(Q(x))/a');
+  });
+
   it('is idempotent', () => {
     const inputs = [
       'HTTP://Ex.com:80/a/../b/%7e?z=1&utm_campaign=q&a=%c3%a9#x',
       'https://user@bücher.example./;jsessionid=1?b&a',
+      'http://e.com/(S(abc))/x?sid=1&q=%41',
     ];
     for (const input of inputs) {
       const once = normalizeUrl(input);
