@@ -1,5 +1,6 @@
 // Entry points create the clients they need, inject them, and close them in reverse order.
 import { readEnv, loadSettings, createLogger, type Logger, type Settings, type SettingsFlags } from '../config/index.ts';
+import { openEvidenceWriter } from '../crawler/evidence/index.ts';
 import { loadRuleSet, type RuleSet } from '../extractors/rules/index.ts';
 import { createIndex } from '../indexer/index.ts';
 import type { SearchIndex } from '../indexer/types.ts';
@@ -79,7 +80,9 @@ export async function openPipeline(settings: Settings, logger: Logger, closer: C
   const rules = openRules(settings);
   const redis = await openRedis(settings, logger, closer);
   const index = await openIndex(settings, logger, closer);
-  const deps = createWorkerDeps({ settings, logger, redis, index, rules });
+  const evidence = await openEvidenceWriter(settings);
+  closer.add(() => evidence.store.close());
+  const deps = createWorkerDeps({ settings, logger, redis, index, rules, evidence });
   closer.add(() => deps.close());
   return deps;
 }

@@ -22,6 +22,22 @@ export interface PageDocument {
   entities: Entity[];
   flags: Flag[];
   depth: number;
+  /** Whether the text and links come from Chromium's rendered DOM. */
+  rendered?: boolean;
+  /** The server's IP address; null through a proxy that resolved the name. */
+  remoteAddress?: string | null;
+  /** Where this version's evidence is: the signed manifest and the artifacts it lists. */
+  evidence?: PageEvidenceRef;
+  /** The content hash of an earlier page this one nearly duplicates (mirrors share its alerts). */
+  nearDuplicateOf?: string;
+}
+
+export interface PageEvidenceRef {
+  /** SHA-256 of the signed manifest in the evidence store. */
+  manifestSha256: string;
+  artifacts: { role: string; sha256: string; bytes: number; mediaType: string }[];
+  /** The run's WARC file (relative to `<dataDir>/warc`) and the response record's id. */
+  warc?: { file: string; recordId: string };
 }
 
 export const ALERT_STATUSES = ['new', 'assigned', 'confirmed', 'dismissed', 'escalated', 'referred'] as const;

@@ -1,6 +1,8 @@
 // Everything a processor needs, injected: processors are plain functions `(job, deps)`.
 import type { Redis } from 'ioredis';
 import type { Logger, Settings } from '../config/index.ts';
+import type { EvidenceWriter } from '../crawler/evidence/index.ts';
+import type { RenderRequest, RenderResult } from '../crawler/render/index.ts';
 import type { RuleSet } from '../extractors/rules/index.ts';
 import type { SearchIndex } from '../indexer/types.ts';
 import type { Frontier } from './frontier.ts';
@@ -8,8 +10,16 @@ import type { HostPoliteness } from './politeness.ts';
 import type { Queues } from './queues.ts';
 import type { RobotsCache } from './robots-cache.ts';
 import type { RunContextCache } from './run-context.ts';
+import type { NearDuplicates } from './near-duplicates.ts';
+import type { RecrawlStore } from './recrawl-store.ts';
 import type { RunStore } from './run-store.ts';
 import type { TargetStore } from './target-store.ts';
+import type { WarcWriters } from './warc-writers.ts';
+
+/** Renders a page in Chromium (crawler/render's BrowserPool; launched on first use). */
+export interface PageRenderer {
+  render(request: RenderRequest): Promise<RenderResult>;
+}
 
 export interface WorkerDeps {
   settings: Settings;
@@ -24,5 +34,11 @@ export interface WorkerDeps {
   runs: RunStore;
   runContexts: RunContextCache;
   targets: TargetStore;
+  recrawl: RecrawlStore;
+  nearDuplicates: NearDuplicates;
+  /** The evidence store and the instance key that signs manifests. */
+  evidence: EvidenceWriter;
+  warc: WarcWriters;
+  renderer: PageRenderer;
   clock: () => Date;
 }

@@ -1,28 +1,34 @@
-// One URL of a crawl run: robots → polite fetch → parse → extract → index (durably) → alerts →
-// enqueue in-scope links → record the outcome. Every step is idempotent, so a retry after a crash
-// duplicates nothing; the job completes only after the document is durably indexed.
+// One URL of a crawl run: robots → conditional, polite fetch (and a render when the target asks)
+// → evidence (WARC, artifacts, signed manifest) → parse → extract → index (durably) → alerts →
+// enqueue in-scope links → record the outcome. An unchanged page (304, or the same main text)
+// raises nothing new but still gives its links. Every step is idempotent, so a retry after a
+// crash duplicates nothing; the job completes only after the document is durably indexed.
 import type { Job } from 'bullmq';
 import { errorCode } from '../config/index.ts';
-import { parsePage } from '../crawler/parse-page.ts';
 import { looksLikeNonHtmlResource } from '../crawler/scope.ts';
+import { simhash64 } from '../crawler/simhash.ts';
 import { normalizeUrl } from '../crawler/url-normalize.ts';
 import { analyzeText } from '../extractors/analyze.ts';
 import { alertId, contentHashOf, pageId } from '../indexer/ids.ts';
 import type { AlertObservation, PageDocument } from '../indexer/types.ts';
 import type { FetchResult } from '../crawler/fetch-page.ts';
 import type { WorkerDeps } from './deps.ts';
-import { enqueueUrls } from './enqueue-urls.ts';
-import { politeFetch } from './polite-fetch.ts';
+import { enqueueUrls, frontierLimits } from './enqueue-urls.ts';
+import { capturePage, type PageCapture } from './page-capture.ts';
+import { recordEvidence, type PageEvidence } from './page-evidence.ts';
+import { linksOfPreviousVersion } from './previous-version.ts';
+import { validatorsOf, type PageVersion } from './recrawl-store.ts';
 import type { PageJobData } from './queues.ts';
 import type { RunContext } from './run-context.ts';
 
 export type PageOutcome =
   | { outcome: 'indexed'; pageId: string; alerts: number; entities: number; linksEnqueued: number }
+  | { outcome: 'unchanged'; pageId: string; linksEnqueued: number }
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'already-done' };
 
 export async function processPage(job: Job<PageJobData>, deps: WorkerDeps): Promise<PageOutcome> {
-  const { runId, url, depth } = job.data;
+  const { runId, url } = job.data;
   const run = await deps.runContexts.get(runId);
   if (await deps.frontier.isDone(runId, url)) return { outcome: 'already-done' };
 
@@ -37,28 +43,74 @@ export async function processPage(job: Job<PageJobData>, deps: WorkerDeps): Prom
   }
 
   const fetchStartedMs = Date.now();
-  const fetched = await politeFetch(url, run, deps.politeness, String(job.id), crawlDelayMs);
-  const parsed = parsePage(fetched.body, fetched.finalUrl);
-  const { entities, flags } = analyzeText(parsed.text, deps.rules);
+  const previous = await deps.recrawl.get(run.target.id, url);
+  const capture = await capturePage(url, run, deps, String(job.id), crawlDelayMs, previous);
+  if (capture.kind === 'not-modified' && previous) {
+    await deps.recrawl.touch(run.target.id, url, previous, validatorsOf(capture.fetched.headers));
+    const links = await linksOfPreviousVersion(deps.evidence.store, previous, run.fetchOptions);
+    return finishUnchanged(job, deps, run, previous.pageId, links, { notModified: 1 });
+  }
+  if (capture.kind === 'not-modified') throw new Error('a 304 without a stored version');
 
-  const page = buildPageDocument(run, job.data, fetched, parsed, entities, flags);
-  const observations = alertObservations(page, run, deps.clock());
+  const { fetched, rendered, parsed } = capture;
+  const contentHash = contentHashOf(parsed.text);
+  if (previous && previous.contentHash === contentHash) {
+    // The same main text as the version we hold: nothing new to analyse, raise or keep.
+    await deps.recrawl.touch(run.target.id, url, previous, validatorsOf(fetched.headers));
+    return finishUnchanged(job, deps, run, previous.pageId, capture.links, {});
+  }
+
+  const { entities, flags } = analyzeText(parsed.text, deps.rules);
+  const id = pageId(normalizeUrl(fetched.finalUrl, undefined, run.urlOptions) ?? url, contentHash);
+  const evidence = await recordEvidence(deps, run, fetched, rendered, {
+    pageId: id,
+    contentHash,
+    depth: job.data.depth,
+    previousManifest: previous?.manifestSha256 ?? null,
+    outlinks: capture.links.length,
+  });
+  // Mirrored content (the same text under another header, date or site) shares one set of alerts.
+  const fingerprint = simhash64(parsed.text);
+  const nearDuplicate = fingerprint ? await deps.nearDuplicates.findOrAdd(fingerprint, contentHash) : null;
+  const page = buildPageDocument(run, job.data, capture, { id, contentHash, entities, flags, evidence });
+  if (nearDuplicate) page.nearDuplicateOf = nearDuplicate.canonicalContentHash;
+  const observations = alertObservations(page, run, deps.clock(), nearDuplicate?.canonicalContentHash ?? contentHash);
   const indexed = await deps.index.indexPage(page, observations);
   if (observations.length > 0) await deps.runs.recordLatency(runId, Date.now() - fetchStartedMs);
+  await deps.recrawl.put(run.target.id, url, versionOf(page, fetched, evidence));
 
-  const linksEnqueued = depth < run.target.maxDepth
-    ? await enqueueUrls(deps, runId, String(job.id), inScopeLinks(parsed.links, run), depth + 1, run.target.maxPagesPerRun)
-    : 0;
-
+  const linksEnqueued = await enqueueLinks(job, deps, run, capture.links);
   const alertsTouched = indexed.alertsCreated + indexed.alertsUpdated;
   await deps.frontier.finish(runId, url, {
     pages: 1,
+    rendered: rendered ? 1 : 0,
+    changed: previous ? 1 : 0,
+    nearDuplicates: nearDuplicate ? 1 : 0,
     entities: entities.length,
     alerts: alertsTouched,
     alertsNew: indexed.alertsCreated,
     invalidLinks: parsed.invalidLinks,
   }, deps.clock());
   return { outcome: 'indexed', pageId: page.id, alerts: alertsTouched, entities: entities.length, linksEnqueued };
+}
+
+/** A page whose content has not changed since the version held: its links are still followed. */
+async function finishUnchanged(
+  job: Job<PageJobData>,
+  deps: WorkerDeps,
+  run: RunContext,
+  heldPageId: string,
+  links: readonly string[],
+  counters: Record<string, number>,
+): Promise<PageOutcome> {
+  const linksEnqueued = await enqueueLinks(job, deps, run, links);
+  await deps.frontier.finish(run.runId, job.data.url, { unchanged: 1, ...counters }, deps.clock());
+  return { outcome: 'unchanged', pageId: heldPageId, linksEnqueued };
+}
+
+async function enqueueLinks(job: Job<PageJobData>, deps: WorkerDeps, run: RunContext, links: readonly string[]): Promise<number> {
+  // Past maxDepth, enqueueUrls claims nothing but counts the links as `capped:depth`.
+  return enqueueUrls(deps, run.runId, String(job.id), inScopeLinks(links, run), job.data.depth + 1, frontierLimits(run.target));
 }
 
 /** Records a URL whose job failed for good, so the run's counts stay true and the run can end. */
@@ -70,27 +122,27 @@ export async function recordPageFailure(job: Job<PageJobData>, err: unknown, dep
 function inScopeLinks(links: readonly string[], run: RunContext): string[] {
   const accepted = new Set<string>();
   for (const link of links) {
-    const normalized = normalizeUrl(link);
+    const normalized = normalizeUrl(link, undefined, run.urlOptions);
     if (normalized && !looksLikeNonHtmlResource(normalized) && run.scope.inScope(normalized)) accepted.add(normalized);
   }
   return [...accepted];
 }
 
-function buildPageDocument(
-  run: RunContext,
-  job: PageJobData,
-  fetched: FetchResult,
-  parsed: ReturnType<typeof parsePage>,
-  entities: PageDocument['entities'],
-  flags: PageDocument['flags'],
-): PageDocument {
-  const contentHash = contentHashOf(parsed.text);
-  // The id follows the final URL: two URLs redirecting to one page make one document.
-  const canonicalUrl = normalizeUrl(fetched.finalUrl) ?? job.url;
+interface PageFacts {
+  id: string;
+  contentHash: string;
+  entities: PageDocument['entities'];
+  flags: PageDocument['flags'];
+  evidence: PageEvidence;
+}
+
+function buildPageDocument(run: RunContext, job: PageJobData, capture: PageCapture & { kind: 'fetched' }, facts: PageFacts): PageDocument {
+  const { fetched, rendered, parsed } = capture;
   return {
-    id: pageId(canonicalUrl, contentHash),
+    // The id follows the final URL: two URLs redirecting to one page make one document.
+    id: facts.id,
     url: job.url,
-    finalUrl: fetched.finalUrl,
+    finalUrl: rendered?.finalUrl ?? fetched.finalUrl,
     targetId: run.target.id,
     runId: run.runId,
     fetchedAt: fetched.startedAt,
@@ -99,24 +151,43 @@ function buildPageDocument(
     title: parsed.title,
     text: parsed.text,
     language: parsed.language,
-    contentHash,
-    entities,
-    flags,
+    contentHash: facts.contentHash,
+    entities: facts.entities,
+    flags: facts.flags,
     depth: job.depth,
+    rendered: rendered !== null,
+    remoteAddress: fetched.remoteAddress,
+    evidence: { manifestSha256: facts.evidence.manifestSha256, artifacts: facts.evidence.artifacts, warc: facts.evidence.warc },
   };
 }
 
-function alertObservations(page: PageDocument, run: RunContext, now: Date): AlertObservation[] {
+function versionOf(page: PageDocument, fetched: FetchResult, evidence: PageEvidence): PageVersion {
+  const artifact = (role: string) => evidence.artifacts.find((a) => a.role === role)?.sha256 ?? null;
+  return {
+    ...validatorsOf(fetched.headers),
+    contentHash: page.contentHash,
+    pageId: page.id,
+    manifestSha256: evidence.manifestSha256,
+    bodySha256: artifact('response-body'),
+    domSha256: artifact('rendered-dom'),
+    contentType: fetched.headers['content-type'] ?? null,
+    contentEncoding: fetched.headers['content-encoding'] ?? null,
+    finalUrl: page.finalUrl,
+    fetchedAt: page.fetchedAt,
+  };
+}
+
+function alertObservations(page: PageDocument, run: RunContext, now: Date, alertContentHash: string): AlertObservation[] {
   const wanted = run.target.categories;
   return page.flags
     .filter((flag) => flag.score >= run.alertThreshold && (wanted.length === 0 || wanted.includes(flag.category)))
     .map((flag) => ({
-      id: alertId(page.contentHash, flag.category),
+      id: alertId(alertContentHash, flag.category),
       category: flag.category,
       score: flag.score,
       tags: flag.tags,
       ruleIds: flag.rules.map((rule) => rule.ruleId),
-      contentHash: page.contentHash,
+      contentHash: alertContentHash,
       pageId: page.id,
       url: page.url,
       targetId: page.targetId,

@@ -5,12 +5,20 @@ export interface RedisKeys {
   runTarget(runId: string): string;
   runSeen(runId: string): string;
   runDone(runId: string): string;
+  /** Per run: host → URLs claimed (the per-host page cap). */
+  runHostPages(runId: string): string;
+  /** Per run: URL without its query → distinct query strings claimed (the query-variant cap). */
+  runQueryVariants(runId: string): string;
   runLatencies(runId: string): string;
   runs(): string;
   targets(): string;
   hostLeases(host: string): string;
   hostNextAt(host: string): string;
   robots(origin: string): string;
+  /** Per target: normalised URL → the version held (validators, content hash, evidence). */
+  recrawl(targetId: string): string;
+  /** The near-duplicate index: fingerprints whose 16-bit band `band` (0-3) equals `value` (4 hex digits). */
+  nearDuplicateBand(band: number, value: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -19,12 +27,17 @@ export function redisKeys(prefix: string): RedisKeys {
     runTarget: (runId) => `${prefix}:run:{${runId}}:target`,
     runSeen: (runId) => `${prefix}:run:{${runId}}:seen`,
     runDone: (runId) => `${prefix}:run:{${runId}}:done`,
+    runHostPages: (runId) => `${prefix}:run:{${runId}}:host-pages`,
+    runQueryVariants: (runId) => `${prefix}:run:{${runId}}:query-variants`,
     runLatencies: (runId) => `${prefix}:run:{${runId}}:latency-ms`,
     runs: () => `${prefix}:run-index`,
     targets: () => `${prefix}:targets`,
     hostLeases: (host) => `${prefix}:host:{${host}}:leases`,
     hostNextAt: (host) => `${prefix}:host:{${host}}:next-at`,
     robots: (origin) => `${prefix}:robots:${origin}`,
+    recrawl: (targetId) => `${prefix}:target:{${targetId}}:versions`,
+    // One hash tag for the whole index: its Lua script reads four bands at once (one slot on a Cluster).
+    nearDuplicateBand: (band, value) => `${prefix}:near-dup:{bands}:${band}:${value}`,
   };
 }
 

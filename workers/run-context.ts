@@ -5,7 +5,7 @@ import { NonRetryableError, alertThreshold, type WatchTarget } from '../config/i
 import { createNetworkGuard, type NetworkGuard } from '../crawler/network-guard.ts';
 import type { FetchOptions } from '../crawler/fetch-page.ts';
 import { compileScope, type ScopeMatcher } from '../crawler/scope.ts';
-import { urlHost, urlOrigin } from '../crawler/url-normalize.ts';
+import { urlHost, urlOrigin, type NormalizeOptions } from '../crawler/url-normalize.ts';
 import type { RunStore } from './run-store.ts';
 
 export interface RunContext {
@@ -14,6 +14,8 @@ export interface RunContext {
   scope: ScopeMatcher;
   guard: NetworkGuard;
   fetchOptions: FetchOptions;
+  /** The target's URL canonicalisation (dropped parameters, length cap), for every URL of the run. */
+  urlOptions: NormalizeOptions;
   alertThreshold: number;
 }
 
@@ -23,6 +25,7 @@ export function buildRunContext(runId: string, target: WatchTarget): RunContext 
     // Only the seeds' own origins may be private; every other private address stays refused.
     allowPrivateOrigins: target.allowPrivate ? target.seeds.map(urlOrigin).filter((o): o is string => o !== null) : [],
     connectTimeoutMs: target.fetch.connectTimeoutMs,
+    proxy: target.proxy,
   });
   return {
     runId,
@@ -47,6 +50,7 @@ export function buildRunContext(runId: string, target: WatchTarget): RunContext 
       maxDecompressedBytes: target.fetch.maxDecompressedBytes,
       allowedContentTypes: target.fetch.contentTypes,
     },
+    urlOptions: { dropParams: target.urls.dropParams, maxLength: target.urls.maxLength },
     alertThreshold: alertThreshold(target),
   };
 }

@@ -24,6 +24,18 @@ export interface RunSummary {
   skipped: number;
   /** Link discoveries not followed because the run had reached maxPagesPerRun (one per discovery, not per distinct URL). */
   capped: number;
+  /** Link discoveries cut by the other caps, by cap: `host`, `query-variants`, `depth`. */
+  cappedBy: Record<string, number>;
+  /** Pages rendered in Chromium (among `pages`). */
+  rendered: number;
+  /** Pages crawled before whose content had not changed (304 Not Modified, or the same main text): nothing new raised. */
+  unchanged: number;
+  /** Pages crawled before whose content had changed: re-analysed, a new version kept. */
+  changed: number;
+  /** Pages whose text nearly duplicates earlier content: their alerts are that content's. */
+  nearDuplicates: number;
+  /** Sitemaps and feeds: the counters of source-discovery.ts without their `sources:` prefix. */
+  sources: Record<string, number>;
 }
 
 export class RunStore {
@@ -69,10 +81,7 @@ export class RunStore {
     const fields = await this.redis.hgetall(this.keys.run(runId));
     if (!fields.startedAt) return null;
     const count = (name: string) => Number(fields[name] ?? 0);
-    const errorsByCode: Record<string, number> = {};
-    for (const [field, value] of Object.entries(fields)) {
-      if (field.startsWith('error:')) errorsByCode[field.slice('error:'.length)] = Number(value);
-    }
+    const errorsByCode = countersWithPrefix(fields, 'error:');
     return {
       runId,
       targetId: fields.targetId ?? '',
@@ -88,6 +97,12 @@ export class RunStore {
       entities: count('entities'),
       skipped: count('skipped'),
       capped: count('capped'),
+      cappedBy: countersWithPrefix(fields, 'capped:'),
+      rendered: count('rendered'),
+      unchanged: count('unchanged'),
+      changed: count('changed'),
+      nearDuplicates: count('nearDuplicates'),
+      sources: countersWithPrefix(fields, 'sources:'),
     };
   }
 
@@ -106,4 +121,12 @@ export class RunStore {
   async latencies(runId: string): Promise<number[]> {
     return (await this.redis.lrange(this.keys.runLatencies(runId), 0, -1)).map(Number);
   }
+}
+
+function countersWithPrefix(fields: Record<string, string>, prefix: string): Record<string, number> {
+  const counters: Record<string, number> = {};
+  for (const [field, value] of Object.entries(fields)) {
+    if (field.startsWith(prefix)) counters[field.slice(prefix.length)] = Number(value);
+  }
+  return counters;
 }

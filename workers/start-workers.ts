@@ -3,6 +3,8 @@
 import { Job, QueueEvents, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { NonRetryableError, VigieError, type Logger, type Settings } from '../config/index.ts';
+import type { EvidenceWriter } from '../crawler/evidence/index.ts';
+import { BrowserPool } from '../crawler/render/index.ts';
 import type { RuleSet } from '../extractors/rules/index.ts';
 import type { SearchIndex } from '../indexer/types.ts';
 import type { WorkerDeps } from './deps.ts';
@@ -15,8 +17,11 @@ import { redisKeys } from './redis-keys.ts';
 import { RobotsCache } from './robots-cache.ts';
 import { processRun } from './run-processor.ts';
 import { RunContextCache } from './run-context.ts';
+import { NearDuplicates } from './near-duplicates.ts';
+import { RecrawlStore } from './recrawl-store.ts';
 import { RunStore } from './run-store.ts';
 import { TargetStore } from './target-store.ts';
+import { WarcWriters } from './warc-writers.ts';
 
 export interface CoreClients {
   settings: Settings;
@@ -24,6 +29,7 @@ export interface CoreClients {
   redis: Redis;
   index: SearchIndex;
   rules: RuleSet;
+  evidence: EvidenceWriter;
 }
 
 /** Builds the Deps object over clients the caller created (and will close). */
@@ -32,6 +38,16 @@ export function createWorkerDeps(clients: CoreClients): WorkerDeps & { close(): 
   const runs = new RunStore(clients.redis, keys);
   const queues = createQueues(clients.redis, clients.settings.redisPrefix);
   const runContexts = new RunContextCache(runs);
+  const warc = new WarcWriters({
+    dataDir: clients.settings.dataDir,
+    software: `Vigie/${clients.evidence.vigieVersion}`,
+    logger: clients.logger.child({ component: 'warc' }),
+  });
+  const renderer = new BrowserPool({
+    executablePath: clients.settings.chromiumPath,
+    maxContexts: clients.settings.renderConcurrency,
+    logger: clients.logger.child({ component: 'browser' }),
+  });
   return {
     ...clients,
     queues,
@@ -41,9 +57,14 @@ export function createWorkerDeps(clients: CoreClients): WorkerDeps & { close(): 
     runs,
     runContexts,
     targets: new TargetStore(clients.redis, keys),
+    recrawl: new RecrawlStore(clients.redis, keys.recrawl),
+    nearDuplicates: new NearDuplicates(clients.redis, keys),
+    warc,
+    renderer,
     clock: () => new Date(),
     close: async () => {
       await queues.close();
+      await Promise.allSettled([renderer.close(), warc.close()]);
       await runContexts.close();
     },
   };

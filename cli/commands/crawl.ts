@@ -5,9 +5,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, targetSchema, type WatchTarget } from '../../config/index.ts';
+import { RENDER_MODES, type RenderMode } from '../../config/target-schema.ts';
 import { zodIssuesToConfigIssues } from '../../config/zod-issues.ts';
 import { startWorkers, type RunSummary, type WorkerDeps } from '../../workers/index.ts';
-import { DATA_DIR_HELP, positiveInt } from '../options.ts';
+import { DATA_DIR_HELP, oneOf, positiveInt } from '../options.ts';
 import { openPipeline, withRuntime } from '../runtime.ts';
 
 interface CrawlOptions {
@@ -18,6 +19,8 @@ interface CrawlOptions {
   delayMs: number;
   allowPrivate?: boolean;
   robots: boolean;
+  render: RenderMode;
+  proxy?: string;
   json?: boolean;
 }
 
@@ -31,6 +34,12 @@ export interface CrawlReport {
   errorsByCode: Record<string, number>;
   skipped: number;
   capped: number;
+  cappedBy: Record<string, number>;
+  rendered: number;
+  unchanged: number;
+  changed: number;
+  nearDuplicates: number;
+  sources: Record<string, number>;
   seconds: number;
 }
 
@@ -44,6 +53,8 @@ export function registerCrawlCommand(program: Command): void {
     .option('--concurrency <n>', 'pages in flight (also per host)', positiveInt('--concurrency', 256), 4)
     .option('--delay-ms <n>', 'minimum gap between two requests to one host', positiveInt('--delay-ms', 600_000), 250)
     .option('--allow-private', "allow the seeds' own private or loopback hosts (nothing else private)")
+    .option('--render <mode>', `render pages in Chromium: ${RENDER_MODES.join(' | ')}`, oneOf('--render', RENDER_MODES), 'never')
+    .option('--proxy <url>', 'http://, socks5:// or socks5h:// proxy (socks5h://127.0.0.1:9050 for Tor and .onion seeds)')
     .option('--no-robots', 'ignore robots.txt (the reason "vigie crawl --no-robots" is logged)')
     .option('--json', 'print the summary as JSON (last stdout line)')
     .option('--data-dir <dir>', DATA_DIR_HELP)
@@ -69,6 +80,8 @@ export function adHocTarget(urls: string[], options: Omit<CrawlOptions, 'json' |
     robots: options.robots ? 'respect' : 'ignore',
     robotsIgnoreReason: options.robots ? undefined : 'vigie crawl --no-robots',
     allowPrivate: options.allowPrivate ?? false,
+    render: options.render,
+    proxy: options.proxy,
   });
   if (!parsed.success) {
     throw new ConfigError('invalid crawl arguments', zodIssuesToConfigIssues(parsed.error.issues).map((issue) => ({
@@ -123,6 +136,12 @@ function toReport(runId: string, summary: RunSummary | null, startedMs: number):
     errorsByCode: summary?.errorsByCode ?? {},
     skipped: summary?.skipped ?? 0,
     capped: summary?.capped ?? 0,
+    cappedBy: summary?.cappedBy ?? {},
+    rendered: summary?.rendered ?? 0,
+    unchanged: summary?.unchanged ?? 0,
+    changed: summary?.changed ?? 0,
+    nearDuplicates: summary?.nearDuplicates ?? 0,
+    sources: summary?.sources ?? {},
     seconds: Math.round((Date.now() - startedMs) / 10) / 100,
   };
 }
@@ -140,12 +159,16 @@ function printReport(report: CrawlReport, json: boolean): void {
   const errorLines = Object.entries(report.errorsByCode).map(([code, n]) => `    ${code}: ${n}`);
   process.stdout.write([
     `run ${report.runId} finished in ${report.seconds}s`,
-    `  pages indexed: ${report.pages}`,
+    `  pages indexed: ${report.pages}${report.rendered ? ` (${report.rendered} rendered)` : ''}${report.changed ? ` (${report.changed} changed since the last crawl)` : ''}`,
+    ...(report.unchanged ? [`  unchanged since the last crawl: ${report.unchanged}`] : []),
+    ...(report.nearDuplicates ? [`  near-duplicates of earlier content: ${report.nearDuplicates}`] : []),
     `  alerts: ${report.alerts} (${report.alertsNew} new)`,
     `  entities: ${report.entities}`,
     `  errors: ${report.errors}`,
     ...errorLines,
     ...(report.skipped ? [`  skipped (robots.txt): ${report.skipped}`] : []),
     ...(report.capped ? [`  not fetched (page cap): ${report.capped}`] : []),
+    ...Object.entries(report.cappedBy).map(([cap, n]) => `  not fetched (${cap} cap): ${n}`),
+    ...(Object.keys(report.sources).length ? [`  sitemaps and feeds: ${Object.entries(report.sources).map(([k, n]) => `${k} ${n}`).join(', ')}`] : []),
   ].join('\n') + '\n');
 }

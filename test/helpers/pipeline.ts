@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadSettings } from '../../config/index.ts';
+import { openEvidenceWriter } from '../../crawler/evidence/index.ts';
 import { loadRuleSet } from '../../extractors/rules/index.ts';
 import { createIndex } from '../../indexer/index.ts';
 import type { SearchIndex } from '../../indexer/types.ts';
@@ -24,12 +25,14 @@ export async function startTestPipeline(label: string): Promise<TestPipeline> {
   const settings = loadSettings({ VIGIE_REDIS_PREFIX: prefix }, { dataDir });
   const index = createIndex({ dataDir });
   await index.init();
-  const deps = createWorkerDeps({ settings, logger: pino({ level: 'silent' }), redis, index, rules: loadRuleSet(settings.rulesDir) });
+  const evidence = await openEvidenceWriter(settings);
+  const deps = createWorkerDeps({ settings, logger: pino({ level: 'silent' }), redis, index, rules: loadRuleSet(settings.rulesDir), evidence });
   return {
     deps,
     index,
     close: async () => {
       await deps.close();
+      await evidence.store.close();
       await index.close();
       await deletePrefix(redis, prefix);
       await redis.quit();

@@ -1,0 +1,123 @@
+// The evidence of one captured page: its exchange appended to the run's WARC files, each artifact
+// (raw body, headers, rendered DOM, screenshot) stored once under its SHA-256, and a manifest of
+// them signed with the instance key. Runs before the page is indexed, so an indexed page always has
+// its evidence; a retry stores nothing twice (content addressing) but may sign a second manifest.
+import { buildAndStoreEvidence, type CapturedArtifact, type ManifestArtifact } from '../crawler/evidence/index.ts';
+import type { FetchResult } from '../crawler/fetch-page.ts';
+import type { RenderResult } from '../crawler/render/index.ts';
+import { DEFAULT_REDACTED_REQUEST_HEADERS } from '../crawler/warc/index.ts';
+import type { WorkerDeps } from './deps.ts';
+import type { RunContext } from './run-context.ts';
+
+export interface PageEvidence {
+  manifestSha256: string;
+  artifacts: ManifestArtifact[];
+  /** The WARC file (relative to `<dataDir>/warc`) and the response record's id. */
+  warc: { file: string; recordId: string };
+}
+
+export interface EvidenceFacts {
+  pageId: string;
+  contentHash: string;
+  depth: number;
+  previousManifest: string | null;
+  outlinks: number;
+}
+
+export async function recordEvidence(
+  deps: Pick<WorkerDeps, 'evidence' | 'warc' | 'clock'>,
+  run: RunContext,
+  fetched: FetchResult,
+  rendered: RenderResult | null,
+  facts: EvidenceFacts,
+): Promise<PageEvidence> {
+  const renderedDom = rendered ? Buffer.from(rendered.html, 'utf8') : undefined;
+  const written = await deps.warc.write(run.target.id, run.runId, {
+    url: fetched.url,
+    finalUrl: fetched.finalUrl,
+    method: 'GET',
+    requestHeaders: fetched.requestHeaders,
+    httpVersion: fetched.httpVersion,
+    status: fetched.status,
+    statusText: fetched.statusText,
+    responseHeaders: fetched.headers,
+    remoteAddress: fetched.remoteAddress,
+    fetchedAt: fetched.startedAt,
+    rawBody: fetched.rawBody,
+    redirectHops: fetched.redirectHops,
+    renderedDom,
+    screenshot: rendered?.screenshot,
+    screenshotKind: 'fullPage',
+    metadata: warcMetadata(run, fetched, rendered, facts),
+  });
+  const warc = { file: `${run.target.id}/${run.runId}/${written.file}`, recordId: written.recordIds.response };
+
+  const stored = await buildAndStoreEvidence({
+    pageId: facts.pageId,
+    url: fetched.url,
+    finalUrl: rendered?.finalUrl ?? fetched.finalUrl,
+    redirects: fetched.redirects,
+    targetId: run.target.id,
+    runId: run.runId,
+    fetchedAt: fetched.startedAt,
+    completedAt: deps.clock(),
+    httpStatus: fetched.status,
+    remoteAddress: fetched.remoteAddress,
+    tls: fetched.tls,
+    rendered: rendered !== null,
+    contentHash: facts.contentHash,
+    artifacts: artifactsOf(fetched, renderedDom, rendered?.screenshot),
+    warc,
+    previousManifest: facts.previousManifest ?? undefined,
+  }, deps.evidence);
+  return { manifestSha256: stored.manifestSha256, artifacts: stored.artifacts, warc };
+}
+
+function artifactsOf(fetched: FetchResult, renderedDom: Buffer | undefined, screenshot: Buffer | undefined): CapturedArtifact[] {
+  const artifacts: CapturedArtifact[] = [
+    { role: 'response-body', bytes: fetched.rawBody, mediaType: fetched.headers['content-type'] ?? fetched.contentType },
+    {
+      role: 'response-headers',
+      bytes: jsonBytes({ status: fetched.status, statusText: fetched.statusText, httpVersion: fetched.httpVersion, headers: fetched.headers }),
+      mediaType: 'application/json',
+    },
+    {
+      role: 'request-headers',
+      bytes: jsonBytes({ method: 'GET', url: fetched.finalUrl, headers: redactCredentials(fetched.requestHeaders) }),
+      mediaType: 'application/json',
+    },
+  ];
+  if (renderedDom) artifacts.push({ role: 'rendered-dom', bytes: renderedDom, mediaType: 'text/html; charset=utf-8' });
+  if (screenshot) artifacts.push({ role: 'screenshot', bytes: screenshot, mediaType: 'image/png' });
+  return artifacts;
+}
+
+/** The target's credentials (Authorization, Cookie) must not travel with the evidence. */
+function redactCredentials(headers: Record<string, string>): Record<string, string> {
+  const redacted: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    redacted[name] = (DEFAULT_REDACTED_REQUEST_HEADERS as readonly string[]).includes(name.toLowerCase()) ? '[redacted]' : value;
+  }
+  return redacted;
+}
+
+function warcMetadata(run: RunContext, fetched: FetchResult, rendered: RenderResult | null, facts: EvidenceFacts): Record<string, string> {
+  const metadata: Record<string, string> = {
+    'vigie-page-id': facts.pageId,
+    'vigie-run-id': run.runId,
+    'vigie-target-id': run.target.id,
+    'vigie-content-hash': facts.contentHash,
+    'vigie-depth': String(facts.depth),
+    'vigie-fetch-duration-ms': String(fetched.durationMs),
+    'vigie-outlinks': String(facts.outlinks),
+    'vigie-rendered': String(rendered !== null),
+  };
+  if (fetched.redirects.length > 0) metadata['vigie-redirects'] = JSON.stringify(fetched.redirects);
+  if (fetched.tls) metadata['vigie-tls'] = JSON.stringify(fetched.tls);
+  if (rendered) metadata['vigie-render-duration-ms'] = String(rendered.durationMs);
+  return metadata;
+}
+
+function jsonBytes(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value), 'utf8');
+}
