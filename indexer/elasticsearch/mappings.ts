@@ -72,6 +72,17 @@ export function pagesMappings(): estypes.MappingTypeMapping {
       language: keyword,
       contentHash: keyword,
       depth: { type: 'integer' },
+      rendered: { type: 'boolean' },
+      remoteAddress: { type: 'ip' },
+      nearDuplicateOf: keyword,
+      // Investigators look pages up by an artifact's hash (a screenshot or body shared with a partner).
+      evidence: {
+        properties: {
+          manifestSha256: keyword,
+          artifacts: { properties: { role: keyword, sha256: keyword, bytes: { type: 'long' }, mediaType: keyword } },
+          warc: storedOnly,
+        },
+      },
       entities: storedOnly,
       flags: storedOnly,
       host: keyword,

@@ -37,11 +37,14 @@ const PAGE_FIELDS = [
   'id', 'url', 'finalUrl', 'targetId', 'runId', 'fetchedAt', 'httpStatus', 'contentType', 'title', 'text',
   'language', 'contentHash', 'entities', 'flags', 'depth',
 ] as const satisfies readonly (keyof PageDocument)[];
+/** Fields only some pages carry (older documents lack them): copied back only when present. */
+const OPTIONAL_PAGE_FIELDS = ['rendered', 'remoteAddress', 'evidence', 'nearDuplicateOf'] as const satisfies readonly (keyof PageDocument)[];
 
 /** The PageDocument back from a stored source, without the derived fields. */
 export function pageFromSource(source: EsPageSource): PageDocument {
   const page: Partial<Record<keyof PageDocument, unknown>> = {};
   for (const field of PAGE_FIELDS) page[field] = source[field];
+  for (const field of OPTIONAL_PAGE_FIELDS) if (source[field] !== undefined) page[field] = source[field];
   return page as PageDocument;
 }
 

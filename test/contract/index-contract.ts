@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Entity } from '../../extractors/types.ts';
 import { alertId } from '../../indexer/ids.ts';
 import { MAX_ALERT_URLS } from '../../indexer/types.ts';
-import type { SearchIndex } from '../../indexer/types.ts';
+import type { PageDocument, SearchIndex } from '../../indexer/types.ts';
 import { flaggedPage, makeFlag, makePage, minutesAfter, observe } from './index-fixtures.ts';
 
 const T0 = '2024-05-01T10:00:00.000Z';
@@ -47,6 +47,27 @@ export function runIndexContract(name: string, makeIndex: () => Promise<SearchIn
         await index.indexPage(page, []);
         expect(await index.getPage(page.id)).toEqual(page);
         expect(await index.countPages()).toBe(1);
+      });
+
+      it('round-trips the capture facts of a rendered page: evidence references, address, near-duplicate', async () => {
+        const index = await open();
+        const sha = (c: string) => c.repeat(64);
+        const page: PageDocument = {
+          ...makePage({ url: 'https://example.org/rendered' }),
+          rendered: true,
+          remoteAddress: '2001:db8::7',
+          nearDuplicateOf: sha('c'),
+          evidence: {
+            manifestSha256: sha('a'),
+            artifacts: [
+              { role: 'response-body', sha256: sha('b'), bytes: 1234, mediaType: 'text/html; charset=utf-8' },
+              { role: 'screenshot', sha256: sha('d'), bytes: 99_000, mediaType: 'image/png' },
+            ],
+            warc: { file: 't/run-1/vigie-20261123000000000-1-00000.warc.gz', recordId: '<urn:uuid:6f1c8a1e-0000-4000-8000-000000000000>' },
+          },
+        };
+        await index.indexPage(page, []);
+        expect(await index.getPage(page.id)).toEqual(page);
       });
 
       it('re-indexing the same page and observations changes nothing', async () => {

@@ -78,6 +78,13 @@ describe('page documents', () => {
 
   it('gives the page back without the derived fields', () => {
     expect(pageFromSource(pageSource(page))).toEqual(page);
+    const captured = {
+      ...page,
+      rendered: true,
+      remoteAddress: '203.0.113.9',
+      evidence: { manifestSha256: 'a'.repeat(64), artifacts: [{ role: 'screenshot', sha256: 'b'.repeat(64), bytes: 10, mediaType: 'image/png' }] },
+    };
+    expect(pageFromSource(pageSource(captured))).toEqual(captured);
   });
 
   it('writes the page versioned by fetch time, then one scripted upsert per alert', () => {
