@@ -24,24 +24,8 @@ interface CrawlOptions {
   json?: boolean;
 }
 
-export interface CrawlReport {
-  runId: string;
-  pages: number;
-  alerts: number;
-  alertsNew: number;
-  entities: number;
-  errors: number;
-  errorsByCode: Record<string, number>;
-  skipped: number;
-  capped: number;
-  cappedBy: Record<string, number>;
-  rendered: number;
-  unchanged: number;
-  changed: number;
-  nearDuplicates: number;
-  sources: Record<string, number>;
-  seconds: number;
-}
+/** The run's counters (see RunSummary) and how long the crawl took. */
+export type CrawlReport = Omit<RunSummary, 'targetId' | 'status' | 'startedAt' | 'finishedAt' | 'pending'> & { seconds: number };
 
 export function registerCrawlCommand(program: Command): void {
   program
@@ -125,25 +109,16 @@ export async function crawlOnce(
   }
 }
 
+const EMPTY_COUNTS = {
+  pages: 0, errors: 0, errorsByCode: {}, alerts: 0, alertsNew: 0, entities: 0, skipped: 0, capped: 0, cappedBy: {},
+  rendered: 0, unchanged: 0, changed: 0, nearDuplicates: 0, sources: {},
+} satisfies Omit<CrawlReport, 'runId' | 'seconds'>;
+
 function toReport(runId: string, summary: RunSummary | null, startedMs: number): CrawlReport {
-  return {
-    runId,
-    pages: summary?.pages ?? 0,
-    alerts: summary?.alerts ?? 0,
-    alertsNew: summary?.alertsNew ?? 0,
-    entities: summary?.entities ?? 0,
-    errors: summary?.errors ?? 0,
-    errorsByCode: summary?.errorsByCode ?? {},
-    skipped: summary?.skipped ?? 0,
-    capped: summary?.capped ?? 0,
-    cappedBy: summary?.cappedBy ?? {},
-    rendered: summary?.rendered ?? 0,
-    unchanged: summary?.unchanged ?? 0,
-    changed: summary?.changed ?? 0,
-    nearDuplicates: summary?.nearDuplicates ?? 0,
-    sources: summary?.sources ?? {},
-    seconds: Math.round((Date.now() - startedMs) / 10) / 100,
-  };
+  const seconds = Math.round((Date.now() - startedMs) / 10) / 100;
+  if (!summary) return { ...EMPTY_COUNTS, runId, seconds };
+  const { targetId: _target, status: _status, startedAt: _started, finishedAt: _finished, pending: _pending, ...counts } = summary;
+  return { ...counts, runId, seconds };
 }
 
 function writeProgress(summary: RunSummary, startedMs: number): void {

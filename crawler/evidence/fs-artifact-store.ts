@@ -1,6 +1,7 @@
 // Evidence on local disk under `<dataDir>/evidence/`: `sha256/ab/cd/<hex>` for artifacts and
 // `manifests/ab/<hex>.json` for signed manifests. Every file is written whole to a temp file in
 // its final directory, fsynced, then renamed into place: a reader sees all the bytes or no file.
+import { syncDirectory } from '../sync-directory.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, opendir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -102,7 +103,7 @@ export class FsArtifactStore implements ArtifactStore {
         await unlink(temp).catch(() => undefined);
         throw err;
       }
-      await syncDir(dir);
+      await syncDirectory(dir);
       return true;
     } catch (err) {
       throw new RetryableError('evidence-store-failed', `cannot write evidence file ${path}: ${(err as Error).message}`, { cause: err });
@@ -125,15 +126,5 @@ export class FsArtifactStore implements ArtifactStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new RetryableError('evidence-store-failed', `cannot list evidence directory ${path}: ${(err as Error).message}`, { cause: err });
     }
-  }
-}
-
-/** Makes a rename durable: the directory entry itself reaches the disk. */
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

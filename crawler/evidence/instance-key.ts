@@ -2,6 +2,7 @@
 // (never in the artifact store, which may be a shared bucket), and loaded on every later start.
 // Two processes starting at once end with one key: each writes a complete temp file and hard-links
 // it into place, which fails for all but the first, and the losers read the winner's key.
+import { syncDirectory } from '../sync-directory.ts';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -69,7 +70,7 @@ async function createKeyFile(path: string): Promise<Buffer> {
     await writeDurably(temp, pem, 0o600);
     try {
       await link(temp, path);
-      await syncDir(join(path, '..'));
+      await syncDirectory(join(path, '..'));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw keyFileError(path, `cannot be created (${(err as NodeJS.ErrnoException).code ?? 'error'})`, err);
       // Another process won the race: its complete key is in place; use it.
@@ -129,15 +130,6 @@ async function writeDurably(path: string, bytes: Buffer, mode: number): Promise<
   const handle = await open(path, 'wx', mode);
   try {
     await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
     await handle.sync();
   } finally {
     await handle.close();

@@ -6,6 +6,7 @@
 // at most the tail holds a partial member of an unacknowledged capture. Readers (warcio, pywb)
 // read every record before that tail; to publish such a file, cut it after its last complete
 // member and drop the suffix.
+import { syncDirectory } from '../sync-directory.ts';
 import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -88,15 +89,5 @@ async function writeAll(handle: FileHandle, buffer: Buffer, position: number): P
     // A regular file reports a failed write as an error, never as 0 bytes; guard the loop anyway.
     if (bytesWritten === 0) throw new Error(`no progress writing at byte ${position + written}`);
     written += bytesWritten;
-  }
-}
-
-/** A new or renamed directory entry is only durable once the directory itself is fsynced. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

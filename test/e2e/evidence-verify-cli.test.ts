@@ -1,8 +1,7 @@
 // `vigie evidence verify` as an operator runs it: all verified (exit 0), then one flipped byte
 // makes it name the artifact and exit 1; the same against S3-compatible storage (s3rver); 78 for
 // bad settings or key files, 69 when the store cannot be reached.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { startS3rver } from '../helpers/s3rver.ts';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,34 +160,3 @@ describe('vigie evidence verify (S3-compatible storage)', () => {
     expect(result.stdout + result.stderr).not.toContain(credentials.secretAccessKey);
   });
 });
-
-/**
- * s3rver on 127.0.0.1 in a child process, with OpenSSL's legacy provider: its ListObjectsV2
- * continuation tokens use DES, which Node 20's OpenSSL 3 otherwise refuses.
- */
-async function startS3rver(directory: string, buckets: string[]): Promise<{ endpoint: string; close(): Promise<void> }> {
-  const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
-  const bucketArgs = buckets.flatMap((name) => ['--configure-bucket', name]);
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', bin, '-d', directory, '-a', '127.0.0.1', '-p', '0', '--silent', ...bucketArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /S3rver listening on [\d.]+:(\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`s3rver exited (${code}): ${output}`)));
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}

@@ -1,8 +1,7 @@
 // One contract, two backends: the filesystem store and the S3 store against a real S3-compatible
 // server (s3rver on 127.0.0.1). Both must store each artifact once under its SHA-256, refuse
 // anything that is not a hash, and list every manifest.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { startS3rver } from '../helpers/s3rver.ts';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -206,37 +205,5 @@ function wrap(store: ArtifactStore): ArtifactStore {
     listManifests: () => store.listManifests(),
     describe: () => store.describe(),
     close: () => store.close(),
-  };
-}
-
-/**
- * s3rver on 127.0.0.1 in a child process. It runs with OpenSSL's legacy provider because its
- * ListObjectsV2 continuation tokens use DES, which Node 20's OpenSSL 3 otherwise refuses (the
- * server would answer 500 to every truncated listing).
- */
-async function startS3rver(directory: string, buckets: string[]): Promise<{ endpoint: string; close(): Promise<void> }> {
-  const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
-  const bucketArgs = buckets.flatMap((name) => ['--configure-bucket', name]);
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', bin, '-d', directory, '-a', '127.0.0.1', '-p', '0', '--silent', ...bucketArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /S3rver listening on [\d.]+:(\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`s3rver exited (${code}): ${output}`)));
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
   };
 }
