@@ -16,8 +16,8 @@ import type { WorkerDeps } from './deps.ts';
 import { enqueueUrls, frontierLimits } from './enqueue-urls.ts';
 import { capturePage, type PageCapture } from './page-capture.ts';
 import { recordEvidence, type PageEvidence } from './page-evidence.ts';
-import { linksOfPreviousVersion } from './previous-version.ts';
-import { validatorsOf, type PageVersion } from './recrawl-store.ts';
+import { linksOfPreviousVersion, sameTextVersion } from './previous-version.ts';
+import { validatorsAfterNotModified, validatorsOf, type PageVersion } from './recrawl-store.ts';
 import type { PageJobData } from './queues.ts';
 import type { RunContext } from './run-context.ts';
 
@@ -46,7 +46,7 @@ export async function processPage(job: Job<PageJobData>, deps: WorkerDeps): Prom
   const previous = await deps.recrawl.get(run.target.id, url);
   const capture = await capturePage(url, run, deps, String(job.id), crawlDelayMs, previous);
   if (capture.kind === 'not-modified' && previous) {
-    await deps.recrawl.touch(run.target.id, url, previous, validatorsOf(capture.fetched.headers));
+    await deps.recrawl.touch(run.target.id, url, previous, validatorsAfterNotModified(previous, capture.fetched.headers));
     const links = await linksOfPreviousVersion(deps.evidence.store, previous, run.fetchOptions);
     return finishUnchanged(job, deps, run, previous.pageId, links, { notModified: 1 });
   }
@@ -55,8 +55,10 @@ export async function processPage(job: Job<PageJobData>, deps: WorkerDeps): Prom
   const { fetched, rendered, parsed } = capture;
   const contentHash = contentHashOf(parsed.text);
   if (previous && previous.contentHash === contentHash) {
-    // The same main text as the version we hold: nothing new to analyse, raise or keep.
-    await deps.recrawl.touch(run.target.id, url, previous, validatorsOf(fetched.headers));
+    // The same main text as the version we hold: nothing new to analyse or raise, no new version
+    // (only, with new validators, the bytes a later 304 will stand for).
+    const current = await sameTextVersion(deps.evidence.store, previous, fetched, rendered);
+    if (JSON.stringify(current) !== JSON.stringify(previous)) await deps.recrawl.put(run.target.id, url, current);
     return finishUnchanged(job, deps, run, previous.pageId, capture.links, {});
   }
 

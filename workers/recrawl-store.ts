@@ -64,6 +64,16 @@ export function validatorsOf(headers: Record<string, string>): Pick<PageVersion,
   };
 }
 
+/**
+ * The validators after a 304. A 304 need not repeat Last-Modified (RFC 9110 15.4.5 requires only
+ * the ETag a 200 would carry), so one it leaves out still holds: dropping it would turn the next
+ * crawl of a Last-Modified-only page into a full download.
+ */
+export function validatorsAfterNotModified(previous: PageVersion, headers: Record<string, string>): Pick<PageVersion, 'etag' | 'lastModified'> {
+  const fresh = validatorsOf(headers);
+  return { etag: fresh.etag ?? previous.etag, lastModified: fresh.lastModified ?? previous.lastModified };
+}
+
 /** Stored values go back out as request headers: refuse anything that could split a header. */
 function cleanHeaderValue(value: string | undefined): string | null {
   if (!value || value.length > 512 || /[\r\n\0]/.test(value)) return null;

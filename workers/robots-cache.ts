@@ -17,7 +17,7 @@ const ROBOTS_TTL_SECS = 3600;
 // Short, so that the backoff of a retried page (2 s, then 4 s) reaches a fresh download.
 const UNAVAILABLE_TTL_SECS = 5;
 const ROBOTS_MAX_BYTES = 512 * 1024;
-const PAGE_FAILURE_CODES = new Set(['network-refused', 'dns-not-found', 'bad-url', 'unsupported-scheme']);
+const PAGE_FAILURE_CODES = new Set(['network-refused', 'dns-not-found', 'bad-url', 'unsupported-scheme', 'tor-required', 'proxy-auth', 'proxy-refused']);
 
 export class RobotsCache {
   private readonly redis: Redis;
