@@ -75,7 +75,9 @@ export async function recordEvidence(
 
 function artifactsOf(fetched: FetchResult, renderedDom: Buffer | undefined, screenshot: Buffer | undefined): CapturedArtifact[] {
   const artifacts: CapturedArtifact[] = [
-    { role: 'response-body', bytes: fetched.rawBody, mediaType: fetched.headers['content-type'] ?? fetched.contentType },
+    // The parsed type, never the raw header: a site must not be able to make its evidence invalid
+    // (an empty or oversized Content-Type) and so keep its page out of the index.
+    { role: 'response-body', bytes: fetched.rawBody, mediaType: `${fetched.contentType}; charset=${fetched.charset}` },
     {
       role: 'response-headers',
       bytes: jsonBytes({ status: fetched.status, statusText: fetched.statusText, httpVersion: fetched.httpVersion, headers: fetched.headers }),

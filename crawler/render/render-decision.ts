@@ -51,12 +51,15 @@ export function staticHtmlSignals(html: string): StaticHtmlSignals {
   let inScript = false;
   let inNoscript = 0;
   let noscriptText = '';
-  // Open mount points: the element depth at which each opened, and whether anything appeared inside.
-  const mounts: Array<{ depth: number; filled: boolean }> = [];
+  // Open mount points (the element depth at which each opened), innermost last. Content fills
+  // every open mount at once, so the filled ones are always a prefix: `filledMounts` counts it,
+  // which keeps each tag O(1) however deeply mount points nest (a hostile page can nest thousands).
+  const mounts: number[] = [];
+  let filledMounts = 0;
   let depth = 0;
 
   const fillMounts = (): void => {
-    for (const mount of mounts) mount.filled = true;
+    filledMounts = mounts.length;
   };
 
   const parser = new Parser({
@@ -76,7 +79,7 @@ export function staticHtmlSignals(html: string): StaticHtmlSignals {
       }
       if (VOID_ELEMENTS.has(name)) return;
       depth++;
-      if (isMountPoint(name, attribs)) mounts.push({ depth, filled: false });
+      if (isMountPoint(name, attribs)) mounts.push(depth);
     },
     ontext(text) {
       if (inScript) signals.inlineScriptBytes += Buffer.byteLength(text);
@@ -92,10 +95,10 @@ export function staticHtmlSignals(html: string): StaticHtmlSignals {
       if (name === 'noscript') inNoscript = Math.max(0, inNoscript - 1);
       // htmlparser2 reports void elements closed at once; they never counted towards the depth.
       if (VOID_ELEMENTS.has(name)) return;
-      const top = mounts.at(-1);
-      if (top && top.depth === depth) {
+      if (mounts.length > 0 && mounts[mounts.length - 1] === depth) {
+        if (filledMounts < mounts.length) signals.emptyMountPoint = true;
         mounts.pop();
-        if (!top.filled) signals.emptyMountPoint = true;
+        filledMounts = Math.min(filledMounts, mounts.length);
       }
       depth = Math.max(0, depth - 1);
     },

@@ -71,4 +71,15 @@ describe('staticHtmlSignals', () => {
     expect(staticHtmlSignals('<noscript>Veuillez activer JavaScript.</noscript>').noscriptAsksForJs).toBe(true);
     expect(staticHtmlSignals('<noscript><img src="/pixel.gif"></noscript>').noscriptAsksForJs).toBe(false);
   });
+
+  it('tells nested mount points apart: an empty inner one inside a filled outer one', () => {
+    expect(staticHtmlSignals('<div id="app"><p>texte</p><div id="root"></div></div>').emptyMountPoint).toBe(true);
+    expect(staticHtmlSignals('<div id="app"><div id="root"><p>texte</p></div></div>').emptyMountPoint).toBe(false);
+  });
+
+  it('reads a hostile page of 100,000 nested mount points (work per tag must not grow with nesting)', () => {
+    const depth = 100_000;
+    const html = '<div id="app">'.repeat(depth) + 'x' + '</div>'.repeat(depth);
+    expect(staticHtmlSignals(html)).toMatchObject({ emptyMountPoint: false });
+  });
 });
