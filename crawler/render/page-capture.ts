@@ -28,7 +28,10 @@ const SCROLL_STEP = `(() => { window.scrollBy(0, Math.max(200, window.innerHeigh
  */
 export async function scrollForLazyContent(page: Page, options: ScrollOptions, atMs: number): Promise<number> {
   if (options.maxSteps <= 0) return 0;
-  let { height: lastHeight } = await beforeDeadline(page.evaluate<{ height: number; bottom: boolean }>(MEASURE), atMs, 'measuring the page');
+  const first = await beforeDeadline(page.evaluate<{ height: number; bottom: boolean }>(MEASURE), atMs, 'measuring the page');
+  // A page that fits in the viewport has shown everything lazy loading would add: no scroll.
+  if (first.bottom) return 0;
+  let lastHeight = first.height;
   let steps = 0;
   while (steps < options.maxSteps && remainingMs(atMs) > options.stepDelayMs) {
     await beforeDeadline(page.evaluate(SCROLL_STEP), atMs, 'scrolling');

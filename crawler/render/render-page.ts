@@ -14,6 +14,7 @@ import type { Logger } from '../../config/logger.ts';
 import type { NetworkGuard } from '../network-guard.ts';
 import { PROXY_ERROR_HEADER } from './guard-proxy.ts';
 import type { GuardProxy } from './guard-proxy.ts';
+import { trackNetworkActivity, QUIET_MS } from './network-quiet.ts';
 import { collectLinks, fullPageScreenshot, scrollForLazyContent } from './page-capture.ts';
 import { beforeDeadline, remainingMs, settleBefore } from './render-deadline.ts';
 import { loadSessionCookies } from './session-cookies.ts';
@@ -106,16 +107,17 @@ export async function renderPage(browser: Browser, request: RenderRequest, env: 
     });
     if (request.document || options.blockResources.length > 0) await page.route('**/*', routeHandler(page, request, target, counters));
     const navigation = trackMainNavigation(page);
+    const network = trackNetworkActivity(page);
 
     const response = await navigate(page, request, pageDeadlineMs, env.proxy, navigation);
     await settleBefore(page.waitForLoadState('load'), pageDeadlineMs);
-    await settleBefore(page.waitForLoadState('networkidle'), Math.min(pageDeadlineMs, Date.now() + SETTLE_CAP_MS));
+    await network.quiet(QUIET_MS, Math.min(pageDeadlineMs, Date.now() + SETTLE_CAP_MS));
     let scrollSteps = 0;
     if (options.scroll.maxSteps > 0) {
       // Best effort: a page that navigates or stalls mid-scroll is still captured as it stands.
       scrollSteps = await scrollForLazyContent(page, options.scroll, pageDeadlineMs).catch(() => 0);
       // What the last step triggered is still loading.
-      if (scrollSteps > 0) await settleBefore(page.waitForLoadState('networkidle'), Math.min(pageDeadlineMs, Date.now() + options.scroll.stepDelayMs + 500));
+      if (scrollSteps > 0) await network.quiet(QUIET_MS, Math.min(pageDeadlineMs, Date.now() + options.scroll.stepDelayMs + 500));
     }
 
     await assertHtmlSize(page, request, env.deadlineMs);

@@ -88,7 +88,8 @@ function siteRoutes(): Record<string, Route> {
       res.writeHead(302, { location: `https://${internal.hostPort}/secret` }).end();
     },
     // ICE gathering with a STUN and a TURN-over-UDP server on the internal host.
-    '/webrtc': html(`<!doctype html><title>RTC</title><p id="state">start</p><script>
+    // Taller than the viewport: the one scroll step (1.5 s) gives ICE gathering its time.
+    '/webrtc': html(`<!doctype html><title>RTC</title><p id="state">start</p><div style="height:3000px"></div><script>
       const pc = new RTCPeerConnection({ iceServers: [
         { urls: 'stun:${udp.address().address}:${udp.address().port}' },
         { urls: 'turn:${udp.address().address}:${udp.address().port}?transport=udp', username: 'u', credential: 'p' },
