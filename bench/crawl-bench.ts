@@ -3,7 +3,9 @@
 // site, in the same run, each in its own process. Prints pages/s, peak RSS, median fetch→alert
 // time and the ratio. Options: --pages N (5000) --concurrency N (Vigie, 32)
 // --crawlee-concurrency N[,N...] (10,50: Crawlee runs at each, its best counts) --skip-crawlee.
-import { execFileSync } from 'node:child_process';
+// Then the rendered-crawling bench (bench/rendered-bench.ts, Vigie vs Crawlee's PlaywrightCrawler)
+// in its own process: --render-concurrency N (4) passes on, --skip-rendered leaves it out.
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -24,14 +26,23 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     'crawlee-concurrency': { type: 'string', default: '10,50' },
     'skip-crawlee': { type: 'boolean', default: false },
+    'skip-rendered': { type: 'boolean', default: false },
+    'render-concurrency': { type: 'string', default: '4' },
   },
 });
 const pages = Number(values.pages);
 const settings = loadSettings(readEnv());
 
+async function runRenderedBench(): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/rendered-bench.ts'), '--render-concurrency', values['render-concurrency']], { stdio: 'inherit' });
+  const exitCode = await new Promise<number | null>((resolveExit, reject) => child.once('error', reject).once('close', resolveExit));
+  if (exitCode !== 0) process.exitCode = exitCode ?? 1;
+}
+
 if (!existsSync(makeSite)) {
-  console.log(`bench skipped: ${makeSite} not found (the shared fixtures sit beside the project)`);
-  process.exit(0);
+  console.log(`static bench skipped: ${makeSite} not found (the shared fixtures sit beside the project)`);
+  if (!values['skip-rendered']) await runRenderedBench();
+  process.exit();
 }
 const siteDir = join(root, '.bench', `site-${pages}`);
 if (!existsSync(join(siteDir, 'manifest.json'))) {
@@ -95,3 +106,4 @@ try {
 } finally {
   await site.close();
 }
+if (!values['skip-rendered']) await runRenderedBench();
