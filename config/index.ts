@@ -11,3 +11,4 @@ export {
   type FetchLimits,
 } from './target-schema.ts';
 export { loadTargetsFile, parseTargetsYaml } from './load-targets.ts';
+export { redactTarget } from './redact-target.ts';

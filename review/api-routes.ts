@@ -2,6 +2,7 @@
 // with a stable code and the field at fault.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { redactTarget } from '../config/index.ts';
 import { parseEntityQuery, type EntityQuery } from '../extractors/entity-query.ts';
 import { CATEGORIES } from '../extractors/types.ts';
 import { ALERT_STATUSES } from '../indexer/types.ts';
@@ -73,11 +74,5 @@ export function registerApiRoutes(app: FastifyInstance, deps: ReviewServerDeps):
   });
 
   app.get('/api/v1/runs', async () => ({ runs: await deps.runs.recent(50) }));
-  // Target headers may carry credentials (Authorization, Cookie): names are shown, values never.
-  app.get('/api/v1/targets', async () => ({
-    targets: (await deps.targets.list()).map((target) => ({
-      ...target,
-      headers: Object.fromEntries(Object.keys(target.headers).map((name) => [name, '[redacted]'])),
-    })),
-  }));
+  app.get('/api/v1/targets', async () => ({ targets: (await deps.targets.list()).map(redactTarget) }));
 }

@@ -1,6 +1,6 @@
 // `vigie targets validate|apply|list`: watch targets from YAML to Redis and job schedulers.
 import type { Command } from 'commander';
-import { loadTargetsFile, type Logger, type Settings, type WatchTarget } from '../../config/index.ts';
+import { loadTargetsFile, redactTarget, type Logger, type Settings, type WatchTarget } from '../../config/index.ts';
 import { TargetStore, applyTargets, createQueues, listSchedules, redisKeys, type Queues } from '../../workers/index.ts';
 import { DATA_DIR_HELP } from '../options.ts';
 import { type Closer, openRedis, withRuntime } from '../runtime.ts';
@@ -46,7 +46,7 @@ export function registerTargetsCommand(program: Command): void {
         const { queues, store } = await openTargetAdmin(settings, logger, closer);
         const stored = await store.list();
         const schedules = await listSchedules(queues);
-        const rows = stored.map((target) => ({ ...target, nextRunAt: nextRun(schedules.get(target.id)?.next) }));
+        const rows = stored.map((target) => ({ ...redactTarget(target), nextRunAt: nextRun(schedules.get(target.id)?.next) }));
         if (options.json) {
           process.stdout.write(`${JSON.stringify(rows)}\n`);
           return;

@@ -24,7 +24,7 @@ describe('vigie start', () => {
   it('serves health, readiness and the API, applies --targets, and stops on SIGTERM', async () => {
     const port = await freePort();
     const targets = join(dir, 'targets.yaml');
-    writeFileSync(targets, 'targets:\n  - id: watched\n    name: Watched\n    seeds: [https://watched.example/]\n    headers: { Authorization: Bearer s3cret }\n    schedule: { intervalSecs: 3600 }\n');
+    writeFileSync(targets, 'targets:\n  - id: watched\n    name: Watched\n    seeds: [https://watched.example/]\n    headers: { Authorization: Bearer s3cret }\n    proxy: http://proxyuser:pr0xypass@proxy.example:3128\n    schedule: { intervalSecs: 3600 }\n');
     let stderr = '';
     const child = spawn(process.execPath, [VIGIE_BIN, 'start', '--port', String(port), '--targets', targets, '--data-dir', join(dir, 'data')], {
       env: { ...process.env, VIGIE_REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' },
@@ -45,6 +45,7 @@ describe('vigie start', () => {
       expect(targetsBody.targets.map((t) => t.id)).toEqual(['watched']);
       // Header names are shown, credentials never.
       expect(targetsBody.targets[0]!.headers).toEqual({ Authorization: '[redacted]' });
+      expect(JSON.stringify(targetsBody)).not.toMatch(/s3cret|pr0xypass/);
       expect(JSON.stringify(targetsBody)).not.toContain('s3cret');
 
       // An editor-style save (write a new file, rename it over the old one) is picked up.
