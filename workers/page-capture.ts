@@ -42,9 +42,20 @@ export async function capturePage(
     options: run.target.browser,
     userAgent: run.target.userAgent,
   });
+  if (withoutFragment(rendered.finalUrl) !== withoutFragment(fetched.finalUrl)) {
+    // A script or a meta refresh navigated away: Chromium now shows another document, one that
+    // was never fetched and kept as evidence. This page is what was fetched; the other one is
+    // followed like a link (scope and caps apply), and will be fetched and kept in its turn.
+    return { kind: 'fetched', fetched, rendered: null, parsed: staticPage, links: [...staticPage.links, rendered.finalUrl] };
+  }
   const parsed = parsePage(rendered.html, rendered.finalUrl);
   const links = [...new Set([...staticPage.links, ...parsed.links, ...rendered.links])];
   return { kind: 'fetched', fetched, rendered, parsed: { ...parsed, invalidLinks: staticPage.invalidLinks + parsed.invalidLinks }, links };
+}
+
+function withoutFragment(url: string): string {
+  const hash = url.indexOf('#');
+  return hash === -1 ? url : url.slice(0, hash);
 }
 
 function shouldRender(run: RunContext, fetched: FetchResult, staticPage: ParsedPage): boolean {

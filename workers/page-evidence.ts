@@ -55,7 +55,7 @@ export async function recordEvidence(
   const stored = await buildAndStoreEvidence({
     pageId: facts.pageId,
     url: fetched.url,
-    finalUrl: rendered?.finalUrl ?? fetched.finalUrl,
+    finalUrl: fetched.finalUrl,
     redirects: fetched.redirects,
     targetId: run.target.id,
     runId: run.runId,
@@ -66,14 +66,27 @@ export async function recordEvidence(
     tls: fetched.tls,
     rendered: rendered !== null,
     contentHash: facts.contentHash,
-    artifacts: artifactsOf(fetched, renderedDom, rendered?.screenshot),
+    artifacts: artifactsOf(fetched, renderedDom, rendered?.screenshot, credentialHeaders(run)),
     warc,
     previousManifest: facts.previousManifest ?? undefined,
   }, deps.evidence);
   return { manifestSha256: stored.manifestSha256, artifacts: stored.artifacts, warc };
 }
 
-function artifactsOf(fetched: FetchResult, renderedDom: Buffer | undefined, screenshot: Buffer | undefined): CapturedArtifact[] {
+/**
+ * Request headers never kept in evidence: the usual credentials, and every header the target
+ * configures itself (an `X-Api-Key` is as secret as an `Authorization`).
+ */
+export function credentialHeaders(run: RunContext): string[] {
+  return [...DEFAULT_REDACTED_REQUEST_HEADERS, ...Object.keys(run.target.headers).map((name) => name.toLowerCase())];
+}
+
+function artifactsOf(
+  fetched: FetchResult,
+  renderedDom: Buffer | undefined,
+  screenshot: Buffer | undefined,
+  redactedHeaders: readonly string[],
+): CapturedArtifact[] {
   const artifacts: CapturedArtifact[] = [
     // The parsed type, never the raw header: a site must not be able to make its evidence invalid
     // (an empty or oversized Content-Type) and so keep its page out of the index.
@@ -85,7 +98,7 @@ function artifactsOf(fetched: FetchResult, renderedDom: Buffer | undefined, scre
     },
     {
       role: 'request-headers',
-      bytes: jsonBytes({ method: 'GET', url: fetched.finalUrl, headers: redactCredentials(fetched.requestHeaders) }),
+      bytes: jsonBytes({ method: 'GET', url: fetched.finalUrl, headers: redactHeaders(fetched.requestHeaders, redactedHeaders) }),
       mediaType: 'application/json',
     },
   ];
@@ -94,12 +107,9 @@ function artifactsOf(fetched: FetchResult, renderedDom: Buffer | undefined, scre
   return artifacts;
 }
 
-/** The target's credentials (Authorization, Cookie) must not travel with the evidence. */
-function redactCredentials(headers: Record<string, string>): Record<string, string> {
+function redactHeaders(headers: Record<string, string>, names: readonly string[]): Record<string, string> {
   const redacted: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    redacted[name] = (DEFAULT_REDACTED_REQUEST_HEADERS as readonly string[]).includes(name.toLowerCase()) ? '[redacted]' : value;
-  }
+  for (const [name, value] of Object.entries(headers)) redacted[name] = names.includes(name.toLowerCase()) ? '[redacted]' : value;
   return redacted;
 }
 

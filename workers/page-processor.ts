@@ -144,7 +144,7 @@ function buildPageDocument(run: RunContext, job: PageJobData, capture: PageCaptu
     // The id follows the final URL: two URLs redirecting to one page make one document.
     id: facts.id,
     url: job.url,
-    finalUrl: rendered?.finalUrl ?? fetched.finalUrl,
+    finalUrl: fetched.finalUrl,
     targetId: run.target.id,
     runId: run.runId,
     fetchedAt: fetched.startedAt,

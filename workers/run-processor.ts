@@ -18,6 +18,10 @@ export interface RunStarted {
   sourceItems: number;
 }
 
+function urlOptionsOf(target: { urls: { dropParams: string[]; maxLength: number } }) {
+  return { dropParams: target.urls.dropParams, maxLength: target.urls.maxLength };
+}
+
 export async function processRun(job: Job<RunJobData>, deps: WorkerDeps): Promise<RunStarted> {
   const target = job.data.target ?? (await deps.targets.get(job.data.targetId));
   if (!target) throw new NonRetryableError('target-missing', `target ${job.data.targetId} is not configured`);
@@ -33,28 +37,29 @@ export async function processRun(job: Job<RunJobData>, deps: WorkerDeps): Promis
   // before the sources' items are in.
   const hold = hasSources({ target }) ? await holdRunForSources(deps, runId) : 'ended';
 
-  const normalize = { dropParams: target.urls.dropParams, maxLength: target.urls.maxLength };
-  const seeds = target.seeds.map((seed) => normalizeUrl(seed, undefined, normalize)).filter((url): url is string => url !== null);
-  const invalidSeeds = target.seeds.length - seeds.length;
-  if (invalidSeeds > 0) log.warn({ invalidSeeds }, 'some seeds are not crawlable URLs');
   const claimerJobId = `run-${runId}`;
-  await enqueueUrls(deps, runId, claimerJobId, seeds, 0, frontierLimits(target));
-
+  let seeds: string[] = [];
+  let invalidSeeds = 0;
   let sourceItems = 0;
-  if (hold !== 'ended') {
-    try {
+  try {
+    seeds = target.seeds.map((seed) => normalizeUrl(seed, undefined, urlOptionsOf(target))).filter((url): url is string => url !== null);
+    invalidSeeds = target.seeds.length - seeds.length;
+    if (invalidSeeds > 0) log.warn({ invalidSeeds }, 'some seeds are not crawlable URLs');
+    await enqueueUrls(deps, runId, claimerJobId, seeds, 0, frontierLimits(target));
+    if (hold !== 'ended') {
       const run = await deps.runContexts.get(runId);
       const discovered = await discoverSources(deps, run, { claimerJobId, log });
       await releaseRunHold(deps, runId, discovered.counters);
       sourceItems = discovered.enqueued;
-    } catch (err) {
-      // Failing sources are counted inside discovery; this is Redis or a bug. On the last attempt
-      // the hold must go, or the run would wait for it forever.
-      if (isFinalAttempt(job, err)) {
-        await releaseRunHold(deps, runId, { 'sources:errors': 1, [`error:${errorCode(err)}`]: 1 }).catch(() => undefined);
-      }
-      throw err;
     }
+  } catch (err) {
+    // Failing sources are counted inside discovery; this is Redis or a bug. On the last attempt
+    // the hold must go (and the run end if nothing else is pending), or it would wait forever.
+    if (hold !== 'ended' && isFinalAttempt(job, err)) {
+      await releaseRunHold(deps, runId, { 'sources:errors': 1, [`sources:error:${errorCode(err)}`]: 1 }).catch(() => undefined);
+      await deps.runs.finishIfIdle(runId, deps.clock()).catch(() => undefined);
+    }
+    throw err;
   }
   await deps.runs.finishIfIdle(runId, deps.clock());
   return { runId, seeds: seeds.length, invalidSeeds, sourceItems };

@@ -158,12 +158,17 @@ function collectItems(entries: readonly SourceEntry[], run: RunContext, items: M
 }
 
 /** The `Sitemap:` lines of the robots.txt of each seed origin. */
+/**
+ * The `Sitemap:` lines of the seed hosts' robots.txt that stay on the seed's host or in the
+ * target's scope: a robots.txt must not send the crawler to any host it names.
+ */
 async function robotsSitemaps(deps: WorkerDeps, run: RunContext, failed: (url: string, err: unknown) => void): Promise<string[]> {
   const origins = new Set(run.target.seeds.map((seed) => new URL(seed).origin));
   const sitemaps: string[] = [];
   for (const origin of origins) {
     try {
-      sitemaps.push(...(await deps.robots.rulesFor(`${origin}/`, run)).sitemaps());
+      const listed = (await deps.robots.rulesFor(`${origin}/`, run)).sitemaps();
+      sitemaps.push(...listed.filter((url) => urlHost(url) === urlHost(origin) || run.scope.inScope(url)));
     } catch (err) {
       failed(`${origin}/robots.txt`, err);
     }
