@@ -148,10 +148,14 @@ function evidenceS3Candidate(env: EnvInput): { candidate: Record<string, unknown
   };
 }
 
-/** A URL with its password masked, for logs and messages. */
+/**
+ * A URL with its credentials masked (`***:***@host:port`), for logs and messages. The user name
+ * is masked too: many proxies and services carry an API key or a session in it.
+ */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
+    if (parsed.username) parsed.username = '***';
     if (parsed.password) parsed.password = '***';
     return parsed.toString();
   } catch {

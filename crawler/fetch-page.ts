@@ -16,7 +16,7 @@ import { hopHeaders } from './fetch-headers.ts';
 import type { ConditionalValidators } from './fetch-headers.ts';
 import { createRedirectTracker, firstValue } from './fetch-redirects.ts';
 import type { RedirectTracker } from './fetch-redirects.ts';
-import type { NetworkGuard } from './network-guard.ts';
+import type { ConnectionFacts, NetworkGuard } from './network-guard.ts';
 import { stripBrackets } from './net-origin.ts';
 import type { TlsSummary } from './tls-summary.ts';
 
@@ -75,9 +75,12 @@ export interface FetchResult {
   redirects: string[];
   /** The redirect responses received before the final one, as exchanged (their bodies discarded). */
   redirectHops: FetchHop[];
-  /** The target's IP address (see NetworkGuard.remoteAddressFor), null when a proxy resolved it. */
+  /**
+   * The target's IP address on the connection that carried the final hop (see
+   * NetworkGuard.connectionOf), null when a proxy resolved the name.
+   */
   remoteAddress: string | null;
-  /** The certificate and session of an https final hop, captured at its handshake. */
+  /** The certificate and session of the connection that carried an https final hop. */
   tls: TlsSummary | null;
   /** ISO timestamp. */
   startedAt: string;
@@ -92,6 +95,7 @@ export interface FetchHop {
   httpVersion: string;
   requestHeaders: Record<string, string>;
   responseHeaders: Record<string, string>;
+  /** The target's IP address on the connection that carried this hop, as FetchResult's. */
   remoteAddress: string | null;
   /** ISO timestamp of the request. */
   fetchedAt: string;
@@ -108,10 +112,9 @@ export async function fetchPage(url: string, options: FetchOptions, signal?: Abo
     const redirectHops: FetchHop[] = [];
     for (;;) {
       const fetchedAt = new Date().toISOString();
-      const { response, sent } = await requestHop(current, start, options, deadline);
-      // Read now: the connection may close (and be forgotten by the guard) once the body is read.
-      const remoteAddress = options.guard.remoteAddressFor(current) ?? ipLiteral(current);
-      const tls = current.protocol === 'https:' ? options.guard.tlsFor(current) : null;
+      const { response, sent, connection } = await requestHop(current, start, options, deadline);
+      const remoteAddress = connection?.address ?? ipLiteral(current);
+      const tls = current.protocol === 'https:' ? (connection?.tls ?? null) : null;
       const next = followRedirect(tracker, response, current);
       if (next) {
         redirectHops.push({
@@ -160,13 +163,16 @@ async function requestHop(
   start: URL,
   options: FetchOptions,
   deadline: FetchDeadline,
-): Promise<{ response: HopResponse; sent: ReturnType<typeof hopHeaders> }> {
+): Promise<{ response: HopResponse; sent: ReturnType<typeof hopHeaders>; connection: ConnectionFacts | null }> {
   const disarm = deadline.armHop(hop.href, options.connectTimeoutMs + options.readTimeoutMs);
   try {
     const sent = hopHeaders(hop, start, options);
     await abortable(options.guard.checkUrl(hop), deadline.signal);
+    // Names this request to the guard, which records the connection that carries it.
+    const carried = {};
     const response = await request(hop, {
       dispatcher: options.guard.dispatcher,
+      opaque: carried,
       method: 'GET',
       headers: sent.headers,
       // Always `connection: keep-alive`, so that `sent` says exactly what undici writes.
@@ -175,7 +181,7 @@ async function requestHop(
       headersTimeout: options.readTimeoutMs,
       bodyTimeout: options.readTimeoutMs,
     });
-    return { response, sent };
+    return { response, sent, connection: options.guard.connectionOf(carried) };
   } finally {
     disarm();
   }

@@ -18,16 +18,17 @@ import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { NonRetryableError, RetryableError, VigieError } from '../config/errors.ts';
 import { nonPublicReason } from './net-address.ts';
+import { createCarrierLedger } from './net-carrier.ts';
 import { connectTimeout, createGuardedConnector } from './net-connector.ts';
 import type { ConnectionFacts, GuardTlsOptions } from './net-connector.ts';
 import { createDialer } from './net-dial.ts';
 import { canonicalHost, isOnionHost, localNameReason, numericHostAddress } from './net-names.ts';
-import { defaultPort, originKey, parseOriginEntry, stripBrackets, urlOriginKey } from './net-origin.ts';
+import { defaultPort, originKey, parseOriginEntry, stripBrackets } from './net-origin.ts';
 import { attemptConnect } from './net-socket.ts';
 import { parseProxyUrl } from './proxy-config.ts';
-import type { TlsSummary } from './tls-summary.ts';
 
 export { isPublicAddress, nonPublicReason } from './net-address.ts';
+export type { ConnectionFacts } from './net-connector.ts';
 
 /** Resolves a host name to all its addresses (dns.lookup semantics: hosts file, then DNS). */
 export type HostResolver = (hostname: string) => Promise<LookupAddress[]>;
@@ -57,17 +58,19 @@ export interface NetworkGuard {
    * or 'dns-not-found'. Does not resolve names a socks5h proxy will resolve.
    */
   checkUrl(url: URL): Promise<void>;
-  /** An undici Agent that re-resolves and re-checks every new connection. */
+  /**
+   * An undici dispatcher that re-resolves and re-checks every new connection. A request given an
+   * object as its `opaque` can then be asked about with connectionOf.
+   */
   readonly dispatcher: Dispatcher;
   /**
-   * The target's IP address for the newest open connection to this URL's origin, or null. Through
-   * a `socks5` or `http` proxy it is the checked address the proxy was told to connect to; through
-   * `socks5h` it is unknown (null) unless the URL names an IP. Exact for the crawler's usual case
-   * of one connection per origin at a time.
+   * What the connection that carried the response to the request dispatched with `opaque` knew of
+   * its target: its IP address (through a `socks5` or `http` proxy, the checked address the proxy
+   * was told to connect to; through `socks5h`, null unless the URL names an IP) and its TLS
+   * summary, captured at its handshake (null for http). Null until that response's headers
+   * arrived, or when its connection cannot be told; never the facts of another connection.
    */
-  remoteAddressFor(url: URL): string | null;
-  /** The TLS summary of that same connection, captured at its handshake; null for http. */
-  tlsFor(url: URL): TlsSummary | null;
+  connectionOf(opaque: object): ConnectionFacts | null;
   /**
    * A TCP stream to `host:port` under the same checks as a fetch (resolved once, every address
    * checked, connected only to those), through the proxy when there is one: the renderer's local
@@ -84,7 +87,9 @@ export function createNetworkGuard(options: NetworkGuardOptions = {}): NetworkGu
   const resolveHost = options.resolveHost ?? lookupAll;
   const proxy = options.proxy === undefined ? null : parseProxyUrl(options.proxy);
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const openConnections = new Map<string, { socket: net.Socket; facts: ConnectionFacts }>();
+  // Facts are kept per socket and looked up per request: several connections to one origin may
+  // be open at once, and each response must be described by its own.
+  const carriers = createCarrierLedger();
 
   function refuseOnionWithoutTor(host: string, subject: string): void {
     if (proxy?.resolvesRemotely || !isOnionHost(host)) return;
@@ -131,23 +136,19 @@ export function createNetworkGuard(options: NetworkGuardOptions = {}): NetworkGu
     checkRemoteName: (host, port) => checkRemoteName(host, port, originKey(host, port)),
   });
 
-  const dispatcher = new Agent({
+  const agent = new Agent({
     connect: createGuardedConnector({
       dial,
       connectTimeoutMs,
       tls: options.tls,
-      onConnected(key, socket, facts) {
-        const entry = { socket, facts };
-        openConnections.set(key, entry);
-        socket.once('close', () => {
-          if (openConnections.get(key) === entry) openConnections.delete(key);
-        });
+      onConnected(_originKey, socket, facts) {
+        carriers.remember(socket, facts);
       },
     }),
   });
 
   return {
-    dispatcher,
+    dispatcher: agent.compose(carriers.interceptor),
     async checkUrl(url) {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         throw new NonRetryableError('unsupported-scheme', `refused ${url.href}: only http and https are fetched`, {
@@ -175,17 +176,17 @@ export function createNetworkGuard(options: NetworkGuardOptions = {}): NetworkGu
         });
       }
     },
-    remoteAddressFor(url) {
-      return openConnections.get(urlOriginKey(url))?.facts.address ?? null;
-    },
-    tlsFor(url) {
-      return openConnections.get(urlOriginKey(url))?.facts.tls ?? null;
+    connectionOf(opaque) {
+      return carriers.factsFor(opaque);
     },
     async close() {
       // Nothing should be in flight when the owner closes the guard; destroying (rather than
       // draining) guarantees that a hostile slow response cannot hold shutdown open.
-      await dispatcher.destroy();
-      openConnections.clear();
+      try {
+        await agent.destroy();
+      } finally {
+        carriers.close();
+      }
     },
   };
 }

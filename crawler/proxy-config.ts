@@ -13,7 +13,7 @@ export interface ProxyConfig {
   port: number;
   username: string | null;
   password: string | null;
-  /** The URL with its password masked: the only form of it that messages and logs may carry. */
+  /** The URL with its credentials masked: the only form of it that messages and logs may carry. */
   display: string;
   /** Whether target names go to the proxy unresolved (no local DNS lookup at all). */
   resolvesRemotely: boolean;
@@ -24,7 +24,7 @@ const KINDS: Record<string, ProxyKind> = { 'http:': 'http', 'socks5:': 'socks5',
 // RFC 1929 carries each credential with a one-byte length.
 const MAX_SOCKS_CREDENTIAL_BYTES = 255;
 
-/** Throws ConfigError (never echoing the password) when the URL is not a usable proxy. */
+/** Throws ConfigError (never echoing the credentials) when the URL is not a usable proxy. */
 export function parseProxyUrl(value: string): ProxyConfig {
   const display = redactUrl(value);
   const fail = (message: string, cause?: unknown): never => {
@@ -34,7 +34,8 @@ export function parseProxyUrl(value: string): ProxyConfig {
   try {
     url = new URL(value);
   } catch (err) {
-    return fail('not a URL', err);
+    // Node's URL error keeps the whole input (credentials included) in `input`: keep only its message.
+    return fail('not a URL', new TypeError((err as Error).message));
   }
   const kind = KINDS[url.protocol];
   if (!kind) return fail('scheme must be http, socks5 or socks5h');

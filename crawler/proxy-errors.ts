@@ -1,5 +1,5 @@
 // The errors a proxied connection can end in, with their retry policy. Messages name the proxy by
-// its redacted URL only: its password must never reach a log.
+// its redacted URL only: its credentials (user name included) must never reach a log.
 import { NonRetryableError, RetryableError } from '../config/errors.ts';
 import type { VigieError } from '../config/errors.ts';
 import type { ProxyConfig } from './proxy-config.ts';

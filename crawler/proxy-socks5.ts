@@ -1,6 +1,6 @@
 // The client side of a SOCKS5 CONNECT (RFC 1928) with optional user/password authentication
 // (RFC 1929), over a socket already connected to the proxy. Written out rather than taken from a
-// library so that every refusal maps to a precise error and no error object carries the password.
+// library so that every refusal maps to a precise error and no error object carries the credentials.
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 import type { ProxyConfig } from './proxy-config.ts';

@@ -2,7 +2,10 @@
 // is allowed as a private origin (as `--allow-private` would for a seed); 127.0.0.2 plays an
 // internal host that must never be reached.
 import { X509Certificate } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -552,6 +555,138 @@ describe('fetchPage: https', () => {
     }
   });
 });
+
+describe('fetchPage: concurrent connections to one host', () => {
+  // One name, two servers: 127.0.0.1 and 127.0.0.2 on the same port, the resolver alternating
+  // between them, so two fetches run at once over connections to different addresses. Each server
+  // says who it is (header and body); each result must describe its own connection, not whichever
+  // connection to the host opened last.
+  it('reports for each hop the address of the connection that carried it', async () => {
+    const together = answerInPairs();
+    const twins = await startTwinServers((identity) => http.createServer(twinHandler(identity, together)));
+    const alternating = alternatingGuard(twins.port);
+    try {
+      const url = `http://twin.test:${twins.port}/start`;
+      const results = await Promise.all([fetchPage(url, { ...options, guard: alternating }), fetchPage(url, { ...options, guard: alternating })]);
+      const firstHops = results.map((result) => result.redirectHops[0]!);
+      // The premise: the two first hops really went to different servers at the same time.
+      expect(new Set(firstHops.map((hop) => hop.responseHeaders['x-served-by']))).toEqual(new Set(['127.0.0.1', '127.0.0.2']));
+      for (const hop of firstHops) expect(hop.remoteAddress).toBe(hop.responseHeaders['x-served-by']);
+      for (const result of results) {
+        expect(result.body).toBe(`<p>served by ${result.headers['x-served-by']}</p>`);
+        expect(result.remoteAddress).toBe(result.headers['x-served-by']);
+      }
+    } finally {
+      await alternating.close();
+      await twins.close();
+    }
+  });
+
+  it('reports for each page the certificate of the connection that carried it', async () => {
+    const together = answerInPairs();
+    const certificates: Record<string, { key: string; cert: string; subject: string }> = {
+      '127.0.0.1': { ...TEST_TLS, subject: 'CN=localhost' },
+      '127.0.0.2': { ...TWIN_TLS, subject: 'CN=twin-b' },
+    };
+    const twins = await startTwinServers((identity) => https.createServer(certificates[identity]!, twinHandler(identity, together)));
+    const alternating = alternatingGuard(twins.port, { rejectUnauthorized: false });
+    try {
+      const url = `https://twin.test:${twins.port}/page`;
+      const results = await Promise.all([fetchPage(url, { ...options, guard: alternating }), fetchPage(url, { ...options, guard: alternating })]);
+      expect(new Set(results.map((result) => result.headers['x-served-by']))).toEqual(new Set(['127.0.0.1', '127.0.0.2']));
+      for (const result of results) {
+        const identity = result.headers['x-served-by']!;
+        expect(result.remoteAddress).toBe(identity);
+        expect(result.tls?.subject).toBe(certificates[identity]!.subject);
+      }
+    } finally {
+      await alternating.close();
+      await twins.close();
+    }
+  });
+});
+
+/** A second self-signed certificate (CN=twin-b), so that two servers can be told apart by TLS. */
+const TWIN_TLS = {
+  key: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgu6BsiqZ9CI9jEkzi
+1l2uPcF15wF+svNpKOtmP6sv/omhRANCAARwETLVZe0IzJvPhWLvSar2Aq1p70ve
+p8Nq67LK1uk7/I2yyEkQcPQsJSeFf1i19mouduxD4yHnCAtXYDVGrBb8
+-----END PRIVATE KEY-----
+`,
+  cert: `-----BEGIN CERTIFICATE-----
+MIIBfTCCASKgAwIBAgIBAjAKBggqhkjOPQQDAjARMQ8wDQYDVQQDDAZ0d2luLWIw
+IBcNMjYxMTIzMDc1NDAyWhgPMjEyNjEwMzAwNzU0MDJaMBExDzANBgNVBAMMBnR3
+aW4tYjBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABHARMtVl7QjMm8+FYu9JqvYC
+rWnvS96nw2rrssrW6Tv8jbLISRBw9CwlJ4V/WLX2ai527EPjIecIC1dgNUasFvyj
+aTBnMB0GA1UdDgQWBBQMQg/b0SkUxY5bCTzpy2x8SOqHhTAfBgNVHSMEGDAWgBQM
+Qg/b0SkUxY5bCTzpy2x8SOqHhTAPBgNVHRMBAf8EBTADAQH/MBQGA1UdEQQNMAuC
+CXR3aW4udGVzdDAKBggqhkjOPQQDAgNJADBGAiEA0C5PIvI2Halq4yRv12zAzc/k
+Q4xzXER4UM7efEzR5d0CIQDPkwiYhQVq3MJ/LN5gblrUy/VgWCw4kYoxfAyld3RH
+hw==
+-----END CERTIFICATE-----
+`,
+};
+
+type AnswerTogether = (path: string, answer: () => void) => void;
+
+/** Holds the answers to each path until two requests wait on it, so both connections are open. */
+function answerInPairs(): AnswerTogether {
+  const waiting = new Map<string, Array<() => void>>();
+  return (path, answer) => {
+    const queue = waiting.get(path) ?? [];
+    waiting.set(path, queue);
+    queue.push(answer);
+    if (queue.length === 2) for (const release of queue.splice(0)) release();
+  };
+}
+
+/** `/start` redirects to `/page`; both answers name the server (`x-served-by` and the body). */
+function twinHandler(identity: string, together: AnswerTogether): http.RequestListener {
+  return (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://twin').pathname;
+    together(path, () => {
+      if (path === '/start') res.writeHead(302, { location: '/page', 'x-served-by': identity }).end();
+      else html(res, `<p>served by ${identity}</p>`, { 'x-served-by': identity });
+    });
+  };
+}
+
+function alternatingGuard(port: number, tls?: { rejectUnauthorized: boolean }): NetworkGuard {
+  let lookups = 0;
+  return createNetworkGuard({
+    allowPrivateOrigins: [`twin.test:${port}`],
+    resolveHost: async () => [{ address: lookups++ % 2 === 0 ? '127.0.0.1' : '127.0.0.2', family: 4 }],
+    tls,
+  });
+}
+
+/** Servers made by `create` on 127.0.0.1 and 127.0.0.2 at one port, each told which it serves. */
+async function startTwinServers(create: (identity: string) => http.Server | https.Server): Promise<{ port: number; close(): Promise<void> }> {
+  for (let attempt = 0; ; attempt++) {
+    const first = create('127.0.0.1');
+    await new Promise<void>((resolve) => first.listen(0, '127.0.0.1', resolve));
+    const { port } = first.address() as AddressInfo;
+    const second = create('127.0.0.2');
+    const listening = await new Promise<boolean>((resolve) => {
+      second.once('error', () => resolve(false));
+      second.listen(port, '127.0.0.2', () => resolve(true));
+    });
+    const servers = listening ? [first, second] : [first];
+    const close = async (): Promise<void> => {
+      await Promise.all(
+        servers.map((server) => {
+          server.closeAllConnections();
+          return new Promise<void>((resolve) => server.close(() => resolve()));
+        }),
+      );
+    };
+    if (listening) return { port, close };
+    // That port was taken on 127.0.0.2: try another.
+    await close();
+    if (attempt === 5) throw new Error('no port free on both 127.0.0.1 and 127.0.0.2');
+  }
+}
 
 describe('fetchPage: hostile servers', () => {
   it('refuses a 10 GiB gzip bomb at the decompressed cap, in bounded time and memory', async () => {

@@ -139,6 +139,8 @@ describe('through an HTTP CONNECT proxy', () => {
         expect(err.code).toBe('proxy-auth');
         expect(err.message).not.toContain('wrong-secret');
         expect(JSON.stringify(err.details)).not.toContain('wrong-secret');
+        // Commercial proxies carry API keys and sessions in the user name: masked as well.
+        expect(`${err.message} ${JSON.stringify(err.details)}`).not.toContain('analyst');
       }
     } finally {
       await locked.close();
@@ -214,7 +216,9 @@ describe('through a SOCKS5 proxy resolving locally (socks5://)', () => {
       expect(refused).toBeInstanceOf(NonRetryableError);
       expect(refused.code).toBe('proxy-auth');
       expect(refused.message).not.toContain('nope-secret');
-      expect(refused.message).toContain('analyst:***@');
+      expect(refused.message).not.toContain('analyst');
+      expect(refused.message).toContain(`***:***@127.0.0.1:${locked.port}`);
+      expect(JSON.stringify(refused.details)).not.toContain('analyst');
       const missing = await fetchError(site.url('/page'), guardWith({ proxy: locked.url('socks5') }));
       expect(missing.code).toBe('proxy-auth');
     } finally {
@@ -320,12 +324,14 @@ describe('onion services without Tor', () => {
 describe('proxy failures', () => {
   it.each(['http', 'socks5', 'socks5h'])('maps an unreachable %s proxy to proxy-failed (retryable)', async (scheme) => {
     const port = await freePort();
-    const err = await fetchError(site.url('/page'), guardWith({ proxy: `${scheme}://user:hunter2-secret@127.0.0.1:${port}` }));
+    const err = await fetchError(site.url('/page'), guardWith({ proxy: `${scheme}://key-1a2b3c:hunter2-secret@127.0.0.1:${port}` }));
     expect(err).toBeInstanceOf(RetryableError);
     expect(err.code).toBe('proxy-failed');
-    expect(err.message).toContain(`127.0.0.1:${port}`);
-    expect(err.message).not.toContain('hunter2-secret');
-    expect(JSON.stringify(err.details)).not.toContain('hunter2-secret');
+    expect(err.message).toContain(`***:***@127.0.0.1:${port}`);
+    for (const secret of ['hunter2-secret', 'key-1a2b3c']) {
+      expect(err.message).not.toContain(secret);
+      expect(JSON.stringify(err.details)).not.toContain(secret);
+    }
   });
 
   it('maps a proxy that speaks another protocol to proxy-failed', async () => {
@@ -335,8 +341,8 @@ describe('proxy failures', () => {
     expect(err.code).toBe('proxy-failed');
   });
 
-  it('refuses a malformed proxy URL at construction without echoing its password', () => {
-    for (const proxy of ['ftp://u:topsecret@127.0.0.1:21', 'socks5h://u:topsecret@127.0.0.1', 'socks5://u:topsecret@127.0.0.1:1080/path']) {
+  it('refuses a malformed proxy URL at construction without echoing its credentials', () => {
+    for (const proxy of ['ftp://key-9z:topsecret@127.0.0.1:21', 'socks5h://key-9z:topsecret@127.0.0.1', 'socks5://key-9z:topsecret@127.0.0.1:1080/path']) {
       let caught: unknown;
       try {
         createNetworkGuard({ proxy });
@@ -345,6 +351,7 @@ describe('proxy failures', () => {
       }
       expect(caught, proxy).toBeInstanceOf(ConfigError);
       expect((caught as ConfigError).message).not.toContain('topsecret');
+      expect((caught as ConfigError).message).not.toContain('key-9z');
     }
   });
 });

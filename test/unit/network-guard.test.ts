@@ -280,4 +280,22 @@ describe('createNetworkGuard().checkUrl with a proxy', () => {
       expect((caught as ConfigError).issues[0]?.path).toBe('proxy');
     }
   });
+
+  it('keeps proxy user names (API keys, sessions) out of its errors, causes included', () => {
+    for (const proxy of ['socks5h://key-7f3e:pw-secret@[not-an-ip:9050', 'http://key-7f3e:pw-secret@127.0.0.1:3128/x', 'socks5://key-7f3e:pw-secret@127.0.0.1']) {
+      let caught: unknown;
+      try {
+        createNetworkGuard({ proxy });
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught, proxy).toBeInstanceOf(ConfigError);
+      const error = caught as ConfigError;
+      // Everything a logger may serialise: the message, the issues, and the cause's own fields.
+      const cause = error.cause as Record<string, unknown> | undefined;
+      const logged = [error.message, JSON.stringify(error.issues), String(cause?.message ?? ''), JSON.stringify(cause ?? {})].join(' ');
+      expect(logged, proxy).not.toContain('key-7f3e');
+      expect(logged, proxy).not.toContain('pw-secret');
+    }
+  });
 });
