@@ -37,7 +37,7 @@ export interface PageEvidenceRef {
   manifestSha256: string;
   artifacts: { role: string; sha256: string; bytes: number; mediaType: string }[];
   /** The run's WARC file (relative to `<dataDir>/warc`) and the response record's id. */
-  warc?: { file: string; recordId: string };
+  warc?: { file: string; recordId: string; offset?: number; length?: number };
 }
 
 export const ALERT_STATUSES = ['new', 'assigned', 'confirmed', 'dismissed', 'escalated', 'referred'] as const;

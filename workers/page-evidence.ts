@@ -12,8 +12,8 @@ import type { RunContext } from './run-context.ts';
 export interface PageEvidence {
   manifestSha256: string;
   artifacts: ManifestArtifact[];
-  /** The WARC file (relative to `<dataDir>/warc`) and the response record's id. */
-  warc: { file: string; recordId: string };
+  /** The WARC file (relative to `<dataDir>/warc`), the response record's id and its gzip member's place. */
+  warc: { file: string; recordId: string; offset: number; length: number };
 }
 
 export interface EvidenceFacts {
@@ -49,8 +49,13 @@ export async function recordEvidence(
     screenshot: rendered?.screenshot,
     screenshotKind: 'fullPage',
     metadata: warcMetadata(run, fetched, rendered, facts),
-  });
-  const warc = { file: `${run.target.id}/${run.runId}/${written.file}`, recordId: written.recordIds.response };
+  }, credentialHeaders(run));
+  const warc = {
+    file: `${run.target.id}/${run.runId}/${written.file}`,
+    recordId: written.recordIds.response,
+    offset: written.offset,
+    length: written.length,
+  };
 
   const stored = await buildAndStoreEvidence({
     pageId: facts.pageId,

@@ -13,6 +13,7 @@ import {
   type EvidenceManifest,
   type ManifestArtifact,
   type SignedManifest,
+  type WarcReference,
 } from './manifest.ts';
 
 /** What a signer needs: where evidence goes, the key, and the version manifests name. */
@@ -43,7 +44,8 @@ export interface EvidenceInput {
   rendered: boolean;
   contentHash: string;
   artifacts: readonly CapturedArtifact[];
-  warc?: { file: string; recordId: string };
+  /** The capture's response record: file relative to `<dataDir>/warc`, id, and (when known) its gzip member's offset and length. */
+  warc?: WarcReference;
   previousManifest?: string;
 }
 
@@ -77,7 +79,7 @@ export async function buildAndStoreEvidence(input: EvidenceInput, writer: Eviden
     rendered: input.rendered,
     contentHash: input.contentHash,
     artifacts,
-    ...(input.warc ? { warc: { file: input.warc.file, recordId: input.warc.recordId } } : {}),
+    ...(input.warc ? { warc: warcReference(input.warc) } : {}),
     vigie: { version: writer.vigieVersion, instanceKeyId: writer.key.keyId },
     ...(input.previousManifest ? { previousManifest: input.previousManifest } : {}),
   };
@@ -96,6 +98,16 @@ export async function buildAndStoreEvidence(input: EvidenceInput, writer: Eviden
   const signed = signManifest(manifest, writer.key);
   const manifestSha256 = await writer.store.putManifest(signed);
   return { manifestSha256, artifacts, signed };
+}
+
+/** Only the members the manifest defines, offset and length only when given. */
+function warcReference(ref: WarcReference): WarcReference {
+  return {
+    file: ref.file,
+    recordId: ref.recordId,
+    ...(ref.offset !== undefined ? { offset: ref.offset } : {}),
+    ...(ref.length !== undefined ? { length: ref.length } : {}),
+  };
 }
 
 function utcIso(value: string | Date): string {

@@ -24,10 +24,12 @@ export {
   type ManifestArtifact,
   type ManifestSignature,
   type SignedManifest,
+  type WarcReference,
 } from './manifest.ts';
 export { loadTrustedKeys, openEvidenceStore, openEvidenceWriter, readVigieVersion, TRUSTED_KEYS_DIR, type EvidenceSettings } from './open-evidence.ts';
 export { keyIdOf, readTrustedKeyFile, type TrustedKey } from './public-keys.ts';
 // The S3 store is loaded on demand by openEvidenceStore (the AWS SDK is large); import it from
 // './s3-artifact-store.ts' to construct one directly.
 export type { S3ArtifactStoreOptions } from './s3-artifact-store.ts';
+export { checkWarcReference, type WarcProblem } from './check-warc-reference.ts';
 export { verifyEvidence, type VerifyFailure, type VerifyOptions, type VerifyProblemCode, type VerifyReport } from './verify-evidence.ts';

@@ -41,10 +41,21 @@ export interface EvidenceManifest {
   contentHash: string;
   artifacts: ManifestArtifact[];
   /** The WARC record holding the same exchange, when one was written. */
-  warc?: { file: string; recordId: string };
+  warc?: WarcReference;
   vigie: { version: string; instanceKeyId: string };
   /** SHA-256 of the manifest of an earlier capture of the same URL. */
   previousManifest?: string;
+}
+
+/** Where the capture's final response record is, in the run's WARC files. */
+export interface WarcReference {
+  /** Relative to the WARC directory (`<dataDir>/warc`): `<targetId>/<runId>/<file>.warc.gz`. */
+  file: string;
+  /** The response record's WARC-Record-ID, `<urn:uuid:…>`. */
+  recordId: string;
+  /** Byte offset and compressed length of the record's gzip member (what a CDX index stores). */
+  offset?: number;
+  length?: number;
 }
 
 export interface ManifestSignature {
@@ -104,14 +115,23 @@ export const evidenceManifestSchema = z.object({
   rendered: z.boolean(),
   contentHash: z.string().min(1),
   artifacts: z.array(manifestArtifactSchema),
-  warc: z.object({ file: z.string().min(1), recordId: z.string().min(1) }).optional(),
+  warc: z
+    .object({
+      file: z.string().min(1),
+      recordId: z.string().min(1),
+      offset: z.number().int().min(0).optional(),
+      length: z.number().int().min(1).optional(),
+    })
+    .optional(),
   vigie: z.object({ version: z.string().min(1), instanceKeyId: z.string().regex(/^[0-9a-f]{16}$/) }),
   previousManifest: sha256Hex.optional(),
 });
 
-export const signedManifestSchema = z.object({
+// The envelope and the signature are strict: nothing the signature does not cover may ride along
+// (an unsigned `annotation` beside the manifest would look like part of the evidence).
+export const signedManifestSchema = z.strictObject({
   manifest: evidenceManifestSchema,
-  signature: z.object({
+  signature: z.strictObject({
     algorithm: z.literal('Ed25519'),
     keyId: z.string().regex(/^[0-9a-f]{16}$/),
     publicKey: base64,
@@ -135,7 +155,13 @@ export function serializeSignedManifest(signed: SignedManifest): Buffer {
 
 export type ParsedManifest =
   | { ok: true; signed: SignedManifest; /** The `manifest` member exactly as stored, for the signature check. */ rawManifest: unknown }
-  | { ok: false; code: 'manifest-unreadable' | 'manifest-invalid'; message: string };
+  | {
+      ok: false;
+      code: 'manifest-unreadable' | 'manifest-invalid' | 'manifest-not-canonical';
+      message: string;
+      /** The page URL, when the manifest could be read that far (for reports). */
+      url?: string;
+    };
 
 export function parseSignedManifest(bytes: Uint8Array): ParsedManifest {
   let raw: unknown;
@@ -149,7 +175,24 @@ export function parseSignedManifest(bytes: Uint8Array): ParsedManifest {
     const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     return { ok: false, code: 'manifest-invalid', message: issues.join('; ') };
   }
-  return { ok: true, signed: parsed.data as SignedManifest, rawManifest: (raw as { manifest: unknown }).manifest };
+  const signed = parsed.data as SignedManifest;
+  // Stored manifests are written as canonical JSON, so anything else was rewritten after signing.
+  // Comparing bytes (not re-canonicalised values) is what catches a duplicate key, which JSON.parse
+  // silently resolves to its last occurrence while another reader may take the first.
+  if (!isCanonicalEncoding(raw, bytes)) {
+    return { ok: false, code: 'manifest-not-canonical', message: 'stored bytes are not the canonical JSON of the manifest (reformatted, reordered or duplicate keys)', url: signed.manifest.url };
+  }
+  return { ok: true, signed, rawManifest: (raw as { manifest: unknown }).manifest };
+}
+
+function isCanonicalEncoding(value: unknown, bytes: Uint8Array): boolean {
+  let canonical: Buffer;
+  try {
+    canonical = canonicalJsonBytes(value);
+  } catch {
+    return false; // e.g. a lone surrogate escaped in the stored JSON: no canonical form exists
+  }
+  return canonical.equals(bytes);
 }
 
 export type SignatureProblem = { code: 'key-id-mismatch' | 'signature-invalid'; message: string };

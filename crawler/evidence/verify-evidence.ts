@@ -1,6 +1,8 @@
-// Re-checks stored evidence: every manifest's own hash, its signature and signer, and the SHA-256
-// of every artifact it names. Streams: one manifest and one artifact in memory at a time.
+// Re-checks stored evidence: every manifest's own hash, that it is stored exactly as signed, its
+// signature and signer, the SHA-256 of every artifact it names and, given the WARC directory, the
+// WARC record it names. Streams: one manifest and one artifact in memory at a time.
 import { sha256Hex, type ArtifactStore } from './artifact-store.ts';
+import { checkWarcReference, type WarcFileCache } from './check-warc-reference.ts';
 import { checkManifestSignature, parseSignedManifest, type ManifestArtifact } from './manifest.ts';
 import type { TrustedKey } from './public-keys.ts';
 
@@ -8,13 +10,17 @@ export type VerifyProblemCode =
   | 'manifest-hash-mismatch'
   | 'manifest-unreadable'
   | 'manifest-invalid'
+  | 'manifest-not-canonical'
   | 'signature-invalid'
   | 'key-id-mismatch'
   | 'key-untrusted'
+  | 'key-not-expected'
   | 'artifact-missing'
   | 'artifact-hash-mismatch'
   | 'artifact-size-mismatch'
-  | 'previous-manifest-missing';
+  | 'previous-manifest-missing'
+  | 'warc-missing'
+  | 'warc-record-mismatch';
 
 export interface VerifyFailure {
   /** The manifest's id (its file name / key). */
@@ -35,6 +41,14 @@ export interface VerifyReport {
 
 export interface VerifyOptions {
   trustedKeys: readonly TrustedKey[];
+  /**
+   * When given (non-empty), only signatures by these key ids are accepted, trusted or not. The
+   * trusted keys are read from the data directory, which whoever can alter the evidence can also
+   * write a key into; an id pinned from elsewhere (the auditor's notes) is what guards against that.
+   */
+  expectedKeyIds?: readonly string[];
+  /** The WARC directory (`<dataDir>/warc`) to check `warc` references against; omitted: not checked. */
+  warcDir?: string;
   /** Called for each failure as it is found (to print while verification goes on). */
   onFailure?: (failure: VerifyFailure) => void;
   maxFailuresKept?: number;
@@ -48,7 +62,9 @@ export async function verifyEvidence(store: ArtifactStore, options: VerifyOption
   const report: VerifyReport = { manifests: 0, artifacts: 0, failureCount: 0, failures: [] };
   const maxKept = options.maxFailuresKept ?? 10_000;
   const trusted = new Map(options.trustedKeys.map((key) => [key.keyId, key]));
+  const expected = options.expectedKeyIds?.length ? new Set(options.expectedKeyIds) : null;
   const verdicts = new Map<string, ArtifactProblem | null>();
+  const warcFiles: WarcFileCache = new Map();
 
   for await (const stored of store.listManifests()) {
     report.manifests += 1;
@@ -62,7 +78,7 @@ export async function verifyEvidence(store: ArtifactStore, options: VerifyOption
 
     const actual = sha256Hex(stored.bytes);
     const parsed = parseSignedManifest(stored.bytes);
-    if (parsed.ok) url = parsed.signed.manifest.url;
+    url = parsed.ok ? parsed.signed.manifest.url : (parsed.url ?? null);
     if (actual !== stored.sha256) fail({ code: 'manifest-hash-mismatch', message: `manifest bytes hash to ${actual}` });
     if (!parsed.ok) {
       fail({ code: parsed.code, message: parsed.message });
@@ -75,6 +91,9 @@ export async function verifyEvidence(store: ArtifactStore, options: VerifyOption
     if (!signer || !signer.publicKeyRaw.equals(Buffer.from(signed.signature.publicKey, 'base64'))) {
       fail({ code: 'key-untrusted', message: `signed by key ${signed.signature.keyId}, which is not the instance key nor a trusted one` });
     }
+    if (expected && !expected.has(signed.signature.keyId)) {
+      fail({ code: 'key-not-expected', message: `signed by key ${signed.signature.keyId}, not one of the expected ${[...expected].join(', ')}` });
+    }
 
     for (const artifact of signed.manifest.artifacts) {
       report.artifacts += 1;
@@ -84,6 +103,14 @@ export async function verifyEvidence(store: ArtifactStore, options: VerifyOption
     const previous = signed.manifest.previousManifest;
     if (previous && (await store.getManifest(previous)) === null) {
       fail({ code: 'previous-manifest-missing', message: `earlier manifest ${previous} is not in the store` });
+    }
+    const warc = signed.manifest.warc;
+    if (warc && options.warcDir !== undefined) {
+      const problem = await checkWarcReference(options.warcDir, warc, warcFiles).catch((err: unknown) => ({
+        code: 'warc-missing' as const,
+        message: `${warc.file} cannot be checked: ${(err as Error).message}`,
+      }));
+      if (problem) fail(problem);
     }
   }
   return report;

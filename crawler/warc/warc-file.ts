@@ -1,13 +1,14 @@
 // One WARC file on disk. It is created as `<name>.open` and renamed to `<name>` only once fully
 // written, fsynced and closed, so a file without the suffix is always complete.
 //
-// A crashed (or failed) writer leaves its file as `<name>.open`. Everything a writeCapture() call
-// acknowledged is in it (calls resolve only after fsync), whole gzip members one after another;
-// at most the tail holds a partial member of an unacknowledged capture. Readers (warcio, pywb)
-// read every record before that tail; to publish such a file, cut it after its last complete
-// member and drop the suffix.
+// Everything a writeCapture() call acknowledged is in the file (calls resolve only after fsync),
+// whole gzip members one after another; past the last fsync there may be bytes of captures that
+// were never acknowledged. A writer that fails (a write or fsync error) abandons its file: cut back
+// to the last fsynced size and finished under its final name, since evidence manifests already name
+// that file. A crashed writer leaves `<name>.open`; recoverOpenWarcFiles() (warc-recovery.ts) cuts
+// such a file after its last complete member and drops the suffix once the writer is gone.
 import { syncDirectory } from '../sync-directory.ts';
-import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const OPEN_SUFFIX = '.open';
@@ -30,13 +31,19 @@ export interface OpenWarcFile {
   readonly name: string;
   /** Bytes written so far. */
   readonly sizeBytes: number;
+  /** Bytes made durable by the last successful sync (what acknowledged captures end at). */
+  readonly syncedBytes: number;
   append(buffers: readonly Buffer[]): Promise<void>;
   /** fdatasync: appended bytes are durable once this resolves. */
   sync(): Promise<void>;
   /** Sync, close, drop the `.open` suffix and make the rename durable. */
   finish(): Promise<void>;
-  /** Close without renaming: the file stays `.open`, marking it as not cleanly finished. */
-  abandon(): Promise<void>;
+  /**
+   * After a failure: cut the file back to `syncedBytes`, make that durable and finish it under its
+   * final name ('finished'), or delete it when nothing was ever synced ('removed'). Throws when
+   * that fails too; the file then keeps its `.open` suffix (recovery may finish it later).
+   */
+  abandon(): Promise<'finished' | 'removed'>;
 }
 
 export async function createWarcFile(dir: string, name: string): Promise<OpenWarcFile> {
@@ -45,7 +52,10 @@ export async function createWarcFile(dir: string, name: string): Promise<OpenWar
   // `wx`: never append to (or clobber) another writer's evidence.
   const handle = await open(openPath, 'wx');
   let sizeBytes = 0;
-  let closed = false;
+  let syncedBytes = 0;
+  let handleClosed = false;
+  let finishing = false;
+  let abandoning: Promise<'finished' | 'removed'> | null = null;
   try {
     await syncDirectory(dir);
   } catch (err) {
@@ -53,10 +63,48 @@ export async function createWarcFile(dir: string, name: string): Promise<OpenWar
     throw err;
   }
 
+  async function sync(): Promise<void> {
+    const upTo = sizeBytes;
+    await handle.datasync();
+    syncedBytes = upTo;
+  }
+
+  async function closeHandle(): Promise<void> {
+    if (handleClosed) return;
+    handleClosed = true;
+    await handle.close();
+  }
+
+  async function cutBackAndFinish(): Promise<'finished' | 'removed'> {
+    try {
+      if (!handleClosed) {
+        // Bytes past the last fsync belong to captures whose writeCapture() was rejected: drop
+        // them (a torn member would otherwise end the file). Once a fsync has failed nothing more
+        // is trusted to this file, but what an earlier fsync made durable stays durable.
+        await handle.truncate(syncedBytes);
+        await handle.datasync();
+      }
+    } finally {
+      await closeHandle().catch(() => undefined);
+    }
+    if (syncedBytes === 0) {
+      // Not even the warcinfo record was made durable: no capture, so no manifest, names this file.
+      await unlink(openPath);
+      await syncDirectory(dir);
+      return 'removed';
+    }
+    await rename(openPath, join(dir, name));
+    await syncDirectory(dir);
+    return 'finished';
+  }
+
   return {
     name,
     get sizeBytes() {
       return sizeBytes;
+    },
+    get syncedBytes() {
+      return syncedBytes;
     },
     async append(buffers) {
       for (const buffer of buffers) {
@@ -64,20 +112,18 @@ export async function createWarcFile(dir: string, name: string): Promise<OpenWar
         sizeBytes += buffer.length;
       }
     },
-    async sync() {
-      await handle.datasync();
-    },
+    sync,
     async finish() {
-      await handle.datasync();
-      closed = true;
-      await handle.close();
+      if (finishing || abandoning) throw new Error(`WARC file ${name} is already finished or abandoned`);
+      await sync();
+      finishing = true;
+      await closeHandle();
       await rename(openPath, join(dir, name));
       await syncDirectory(dir);
     },
-    async abandon() {
-      if (closed) return;
-      closed = true;
-      await handle.close();
+    abandon() {
+      abandoning ??= cutBackAndFinish();
+      return abandoning;
     },
   };
 }

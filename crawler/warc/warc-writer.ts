@@ -1,12 +1,13 @@
 // A crawl run's WARC files in one process: captures appended as whole units (one gzip member per
 // record, a capture's records contiguous), files rotated before they pass maxFileBytes, and
 // group-committed durability (see group-commit.ts). Files are named and finished as warc-file.ts
-// describes; a file with the `.open` suffix was not cleanly finished (crash or write failure).
+// describes; a file with the `.open` suffix is being written, or its writer died (see warc-recovery.ts).
 //
 // A failed write or fsync abandons the current file (after a failed fsync the kernel may have
-// dropped the dirty pages, so nothing more is trusted to it) and rejects the whole batch with a
-// RetryableError; the next capture opens a new file. A retried capture may then appear twice
-// across files, which WARC readers tolerate: duplicates, never losses.
+// dropped the dirty pages, so nothing more is trusted to it): it is cut back to the end of its last
+// acknowledged capture and finished under its final name, which evidence manifests already use.
+// The whole batch is rejected with a RetryableError; the next capture opens a new file. A retried
+// capture may then appear twice across files, which WARC readers tolerate: duplicates, never losses.
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { ConfigError, NonRetryableError, RetryableError, type ConfigIssue } from '../../config/errors.ts';
@@ -154,7 +155,7 @@ export function createWarcWriter(options: WarcWriterOptions): WarcWriter {
       await done.finish();
       log?.info({ file: done.name, sizeBytes: done.sizeBytes }, 'WARC file closed');
     } catch (err) {
-      await done.abandon().catch(() => undefined);
+      await abandon(done, err);
       throw err;
     }
   }
@@ -163,8 +164,21 @@ export function createWarcWriter(options: WarcWriterOptions): WarcWriter {
     if (!file) return;
     const broken = file;
     file = null;
-    log?.warn({ err, file: broken.name + OPEN_SUFFIX }, 'WARC file abandoned after a write failure; it keeps the .open suffix');
-    await broken.abandon().catch(() => undefined);
+    await abandon(broken, err);
+  }
+
+  /** Never throws: the write failure is what the callers hear about. */
+  async function abandon(broken: OpenWarcFile, err: unknown): Promise<void> {
+    const droppedBytes = broken.sizeBytes - broken.syncedBytes;
+    log?.warn({ err, file: broken.name + OPEN_SUFFIX, keptBytes: broken.syncedBytes, droppedBytes }, 'WARC write failed: abandoning the file');
+    try {
+      const outcome = await broken.abandon();
+      if (outcome === 'finished') log?.warn({ file: broken.name, sizeBytes: broken.syncedBytes }, 'abandoned WARC file cut back to its acknowledged captures and finished');
+      else log?.warn({ file: broken.name + OPEN_SUFFIX }, 'abandoned WARC file held no acknowledged capture: removed');
+    } catch (abandonErr) {
+      // Left for recoverOpenWarcFiles(), which finishes `.open` files of writers that are gone.
+      log?.error({ err: abandonErr, file: broken.name + OPEN_SUFFIX }, 'abandoned WARC file could not be finished: it keeps the .open suffix');
+    }
   }
 
   async function prepare(capture: WarcCapture): Promise<PreparedCapture> {

@@ -1,6 +1,7 @@
 // `vigie evidence verify` as an operator runs it: all verified (exit 0), then one flipped byte
 // makes it name the artifact and exit 1; the same against S3-compatible storage (s3rver); 78 for
-// bad settings or key files, 69 when the store cannot be reached.
+// bad settings or key files, 69 when the store cannot be reached; key ids pinned by the auditor;
+// the WARC file a manifest names.
 import { startS3rver } from '../helpers/s3rver.ts';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -82,6 +83,53 @@ describe('vigie evidence verify (data directory)', () => {
     const report = JSON.parse(json.stdout) as Record<string, any>;
     expect(report).toMatchObject({ ok: false, manifests: 3, artifacts: 6, failureCount: 1 });
     expect(report.failures[0]).toMatchObject({ manifest: stored[1]!.manifestSha256, artifact: { role: 'response-body' }, problem: { code: 'artifact-hash-mismatch' } });
+  });
+
+  it('accepts only the key ids pinned with --expect-key-id, though a key was added to the trusted ones', async () => {
+    const dataDir = join(workDir, 'pinned');
+    const writer = await openEvidenceWriter({ dataDir, evidenceS3: undefined });
+    await buildAndStoreEvidence(capture(1), writer);
+    const intruder = await openEvidenceWriter({ dataDir: join(workDir, 'intruder'), evidenceS3: undefined });
+    const forged = await buildAndStoreEvidence(capture(2), { ...intruder, store: writer.store });
+    await writer.store.close();
+    await intruder.store.close();
+    await mkdir(join(dataDir, 'keys', 'trusted'), { recursive: true });
+    await writeFile(join(dataDir, 'keys', 'trusted', 'added.pub'), intruder.key.publicKeyPem);
+
+    expect((await runVigie(['evidence', 'verify', '--data-dir', dataDir])).code).toBe(0);
+    const pinned = await runVigie(['evidence', 'verify', '--data-dir', dataDir, '--expect-key-id', writer.key.keyId]);
+    expect(pinned.code, pinned.stderr).toBe(1);
+    const failLines = pinned.stdout.split('\n').filter((line) => line.startsWith('FAIL '));
+    expect(failLines).toHaveLength(1);
+    expect(failLines[0]).toContain(forged.manifestSha256);
+    expect(failLines[0]).toContain(`key-not-expected: signed by key ${intruder.key.keyId}`);
+    expect(pinned.stdout).toContain(`expected key ids: ${writer.key.keyId}`);
+
+    const both = await runVigie(['evidence', 'verify', '--data-dir', dataDir, '--expect-key-id', writer.key.keyId, '--expect-key-id', intruder.key.keyId, '--json']);
+    expect(both.code, both.stderr).toBe(0);
+    expect(JSON.parse(both.stdout)).toMatchObject({ ok: true, expectedKeyIds: [writer.key.keyId, intruder.key.keyId] });
+
+    const bad = await runVigie(['evidence', 'verify', '--data-dir', dataDir, '--expect-key-id', 'instance']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('a key id is 16 hex digits');
+  });
+
+  it('fails a manifest whose WARC file is not in <data-dir>/warc, unless told not to check WARC', async () => {
+    const dataDir = join(workDir, 'warc-ref');
+    const writer = await openEvidenceWriter({ dataDir, evidenceS3: undefined });
+    const file = 'forum/run-1/vigie-20260301100000000-w1-00000.warc.gz';
+    const stored = await buildAndStoreEvidence({ ...capture(1), warc: { file, recordId: '<urn:uuid:00000000-0000-4000-8000-000000000000>' } }, writer);
+    await writer.store.close();
+
+    const missing = await runVigie(['evidence', 'verify', '--data-dir', dataDir]);
+    expect(missing.code, missing.stderr).toBe(1);
+    expect(missing.stdout).toMatch(new RegExp(`FAIL ${stored.manifestSha256} {2}http://forum\\.example/t/1 {2}warc-missing: ${file.replace(/\./g, '\\.')}`));
+
+    await mkdir(join(dataDir, 'warc', 'forum', 'run-1'), { recursive: true });
+    await writeFile(join(dataDir, 'warc', `${file}.open`), '');
+    expect((await runVigie(['evidence', 'verify', '--data-dir', dataDir])).code).toBe(0);
+    await rm(join(dataDir, 'warc'), { recursive: true });
+    expect((await runVigie(['evidence', 'verify', '--data-dir', dataDir, '--no-warc-check'])).code).toBe(0);
   });
 
   it('exits 78 for a key file it cannot use and for bad S3 settings', async () => {

@@ -1,7 +1,8 @@
 // Evidence end to end in the library: captured pieces stored and signed, then verification that
 // passes on intact evidence and names each kind of damage: a flipped byte, a missing artifact, an
-// edited manifest, a signature by a key that is not trusted, a broken chain of captures.
-import { readFile, mkdtemp, rm, unlink, writeFile, mkdir } from 'node:fs/promises';
+// edited manifest, a manifest rewritten around its signature, a signature by a key that is not
+// trusted or not pinned, a broken chain of captures, a missing or mismatched WARC record.
+import { readFile, mkdtemp, rename, rm, unlink, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ import {
   type VerifyFailure,
 } from '../../crawler/evidence/index.ts';
 import type { TlsSummary } from '../../crawler/tls-summary.ts';
+import { createWarcWriter, type WarcWriteResult } from '../../crawler/warc/index.ts';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -78,9 +80,9 @@ async function setup(): Promise<{ dataDir: string; writer: EvidenceWriter; store
   return { dataDir, writer, store: writer.store as FsArtifactStore };
 }
 
-async function verify(dataDir: string, store: FsArtifactStore, extraKeys: string[] = []) {
+async function verify(dataDir: string, store: FsArtifactStore, extraKeys: string[] = [], more: { expectedKeyIds?: string[]; warcDir?: string } = {}) {
   const seen: VerifyFailure[] = [];
-  const report = await verifyEvidence(store, { trustedKeys: await loadTrustedKeys(dataDir, extraKeys), onFailure: (f) => seen.push(f) });
+  const report = await verifyEvidence(store, { trustedKeys: await loadTrustedKeys(dataDir, extraKeys), onFailure: (f) => seen.push(f), ...more });
   expect(seen).toEqual(report.failures);
   return report;
 }
@@ -217,5 +219,154 @@ describe('verifyEvidence', () => {
     const report = await verify(dataDir, store);
     expect(report.manifests).toBe(2);
     expect(codes(report.failures)).toEqual(['manifest:manifest-unreadable']);
+  });
+});
+
+describe('verifyEvidence on manifests rewritten around their signature', () => {
+  /** Replaces a stored manifest with other bytes, filed under their own hash as the store would. */
+  async function refile(store: FsArtifactStore, manifestSha256: string, bytes: Buffer): Promise<string> {
+    await unlink(join(store.root, manifestKey(manifestSha256)));
+    const sha256 = sha256Hex(bytes);
+    const path = join(store.root, manifestKey(sha256));
+    await mkdir(join(path, '..'), { recursive: true });
+    await writeFile(path, bytes);
+    return sha256;
+  }
+
+  async function signedOne() {
+    const { dataDir, writer, store } = await setup();
+    const stored = await buildAndStoreEvidence(capture(1), writer);
+    const text = (await store.getManifest(stored.manifestSha256))!.toString('utf8');
+    return { dataDir, store, stored, text, signed: JSON.parse(text) as SignedManifest };
+  }
+
+  it('refuses an unsigned member, a duplicate url placed first and pretty-printing, refiled under the new hash', async () => {
+    const { dataDir, store, stored, signed } = await signedOne();
+    const pretty = JSON.stringify({ annotation: 'reviewed: genuine', ...signed }, null, 2).replace('"manifest": {', '"manifest": {\n    "url": "https://elsewhere.example/",');
+    expect(JSON.parse(pretty).manifest.url).toBe('https://forum.example/t/1');
+    const refiled = await refile(store, stored.manifestSha256, Buffer.from(pretty));
+    const report = await verify(dataDir, store);
+    expect(report.failureCount).toBeGreaterThan(0);
+    expect(report.failures.every((f) => f.manifest === refiled)).toBe(true);
+  });
+
+  it('refuses an unsigned member beside the manifest, even in canonical form', async () => {
+    const { dataDir, store, stored, signed } = await signedOne();
+    await refile(store, stored.manifestSha256, canonicalJsonBytes({ ...signed, annotation: 'reviewed: genuine' }));
+    const report = await verify(dataDir, store);
+    expect(codes(report.failures)).toEqual(['manifest:manifest-invalid']);
+    expect(report.failures[0]!.problem.message).toMatch(/annotation/);
+  });
+
+  it('refuses an unsigned member inside the signature object', async () => {
+    const { dataDir, store, stored, signed } = await signedOne();
+    await refile(store, stored.manifestSha256, canonicalJsonBytes({ ...signed, signature: { ...signed.signature, comment: 'checked' } }));
+    expect(codes((await verify(dataDir, store)).failures)).toEqual(['manifest:manifest-invalid']);
+  });
+
+  it('refuses a duplicate key that JSON.parse would resolve to the signed value', async () => {
+    const { dataDir, store, stored, text } = await signedOne();
+    // Same bytes otherwise: a first-wins reader sees the other URL, the signature still checks out.
+    const duplicated = text.replace('"url":"https://forum.example/t/1"', '"url":"https://elsewhere.example/","url":"https://forum.example/t/1"');
+    expect(duplicated).not.toBe(text);
+    await refile(store, stored.manifestSha256, Buffer.from(duplicated));
+    const report = await verify(dataDir, store);
+    expect(codes(report.failures)).toEqual(['manifest:manifest-not-canonical']);
+    expect(report.failures[0]!.url).toBe('https://forum.example/t/1');
+  });
+
+  it('refuses the same manifest pretty-printed', async () => {
+    const { dataDir, store, stored, signed } = await signedOne();
+    await refile(store, stored.manifestSha256, Buffer.from(JSON.stringify(signed, null, 2)));
+    expect(codes((await verify(dataDir, store)).failures)).toEqual(['manifest:manifest-not-canonical']);
+  });
+});
+
+describe('verifyEvidence with expected key ids', () => {
+  it('accepts only the pinned keys, even when another key was added to the trusted ones', async () => {
+    const { dataDir, writer, store } = await setup();
+    await buildAndStoreEvidence(capture(1), writer);
+    const otherDataDir = await tempDir();
+    const other = await openEvidenceWriter({ dataDir: otherDataDir, evidenceS3: undefined });
+    await buildAndStoreEvidence(capture(2), { ...other, store });
+    // Whoever can write the evidence can also drop a key into the data directory.
+    await mkdir(join(dataDir, 'keys', 'trusted'), { recursive: true });
+    await writeFile(join(dataDir, 'keys', 'trusted', 'added.pub'), other.key.publicKeyPem);
+    expect((await verify(dataDir, store)).failureCount).toBe(0);
+
+    const pinned = await verify(dataDir, store, [], { expectedKeyIds: [writer.key.keyId] });
+    expect(codes(pinned.failures)).toEqual(['manifest:key-not-expected']);
+    expect(pinned.failures[0]!.url).toBe('https://forum.example/t/2');
+    expect(pinned.failures[0]!.problem.message).toContain(other.key.keyId);
+    expect((await verify(dataDir, store, [], { expectedKeyIds: [writer.key.keyId, other.key.keyId] })).failureCount).toBe(0);
+  });
+});
+
+describe('verifyEvidence of WARC references', () => {
+  async function withWarc() {
+    const { dataDir, writer, store } = await setup();
+    const warcDir = join(dataDir, 'warc');
+    const warcWriter = createWarcWriter({ dir: join(warcDir, 'forum', 'run-1'), filePrefix: 'vigie', writerId: 'w1', runId: 'run-1', software: 'Vigie/test' });
+    const results: WarcWriteResult[] = [];
+    for (const n of [1, 2]) {
+      results.push(
+        await warcWriter.writeCapture({
+          url: `https://forum.example/t/${n}`,
+          finalUrl: `https://forum.example/t/${n}`,
+          method: 'GET',
+          requestHeaders: { 'user-agent': 'Vigie-test' },
+          status: 200,
+          responseHeaders: { 'content-type': 'text/html' },
+          rawBody: Buffer.from(`<html><body>post ${n}</body></html>`),
+          remoteAddress: '203.0.113.7',
+          fetchedAt: '2026-03-01T10:00:00.000Z',
+          metadata: { 'vigie-page-id': `page-${n}` },
+        }),
+      );
+    }
+    await warcWriter.close();
+    const ref = (result: WarcWriteResult) => ({ file: `forum/run-1/${result.file}`, recordId: result.recordIds.response, offset: result.offset, length: result.length });
+    return { dataDir, writer, store, warcDir, results, ref, path: join(warcDir, 'forum', 'run-1', results[0]!.file) };
+  }
+
+  it('passes when the named record is there, also in a file still .open, and records the offset and length', async () => {
+    const { dataDir, writer, store, warcDir, results, ref, path } = await withWarc();
+    const stored = await buildAndStoreEvidence(capture(1, { warc: ref(results[0]!) }), writer);
+    await buildAndStoreEvidence(capture(2, { warc: { file: ref(results[1]!).file, recordId: results[1]!.recordIds.response } }), writer);
+    expect(stored.signed.manifest.warc).toEqual(ref(results[0]!));
+    expect((await verify(dataDir, store, [], { warcDir })).failureCount).toBe(0);
+    await rename(path, `${path}.open`);
+    expect((await verify(dataDir, store, [], { warcDir })).failureCount).toBe(0);
+  });
+
+  it('finds a WARC file that is gone, and a reference out of the WARC directory', async () => {
+    const { dataDir, writer, store, warcDir, results, ref, path } = await withWarc();
+    await buildAndStoreEvidence(capture(1, { warc: ref(results[0]!) }), writer);
+    await buildAndStoreEvidence(capture(2, { warc: { file: '../evidence/x.warc.gz', recordId: results[1]!.recordIds.response } }), writer);
+    expect(codes((await verify(dataDir, store, [], { warcDir })).failures)).toEqual(['manifest:warc-missing']);
+    // Without a WARC directory, nothing about WARC is checked (evidence-only stores).
+    expect((await verify(dataDir, store)).failureCount).toBe(0);
+    await unlink(path);
+    const report = await verify(dataDir, store, [], { warcDir });
+    expect(codes(report.failures)).toEqual(['manifest:warc-missing', 'manifest:warc-missing']);
+    expect(report.failures.map((f) => f.url).sort()).toEqual(['https://forum.example/t/1', 'https://forum.example/t/2']);
+  });
+
+  it('finds a record that is not the one the manifest names, or is damaged', async () => {
+    const { dataDir, writer, store, warcDir, results, ref, path } = await withWarc();
+    await buildAndStoreEvidence(capture(1, { warc: { ...ref(results[0]!), recordId: results[0]!.recordIds.request } }), writer);
+    await buildAndStoreEvidence(capture(2, { warc: { ...ref(results[1]!), offset: results[0]!.offset } }), writer);
+    const report = await verify(dataDir, store, [], { warcDir });
+    expect(codes(report.failures)).toEqual(['manifest:warc-record-mismatch', 'manifest:warc-record-mismatch']);
+    expect(report.failures.find((f) => f.url === 'https://forum.example/t/1')!.problem.message).toContain(results[0]!.recordIds.response);
+
+    const { store: store2, writer: writer2, dataDir: dataDir2 } = await setup();
+    await buildAndStoreEvidence(capture(1, { warc: ref(results[0]!) }), writer2);
+    expect((await verify(dataDir2, store2, [], { warcDir })).failureCount).toBe(0);
+    const bytes = await readFile(path);
+    const at = results[0]!.offset + Math.floor(results[0]!.length / 2);
+    bytes[at] = bytes[at]! ^ 0x10;
+    await writeFile(path, bytes);
+    expect(codes((await verify(dataDir2, store2, [], { warcDir })).failures)).toEqual(['manifest:warc-record-mismatch']);
   });
 });

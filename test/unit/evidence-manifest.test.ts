@@ -114,6 +114,27 @@ describe('signed manifests', () => {
     expect(() => signManifest(manifestFor(otherKey), key)).toThrow(/signing key is/);
   });
 
+  it('accept only the exact bytes they were stored as, and nothing beside the manifest and signature', () => {
+    const signed = signManifest(manifestFor(key), key);
+    const canonical = serializeSignedManifest(signed).toString('utf8');
+    expect(parseSignedManifest(Buffer.from(canonical)).ok).toBe(true);
+    const notCanonical = {
+      'pretty-printed': JSON.stringify(signed, null, 1),
+      reordered: JSON.stringify({ signature: signed.signature, manifest: signed.manifest }),
+      'duplicate key': canonical.replace('"pageId":"page-1"', '"pageId":"page-2","pageId":"page-1"'),
+      'escaped where canonical JSON is not': canonical.replace('"page-1"', '"page\\u002d1"'),
+      'trailing newline': `${canonical}\n`,
+    };
+    for (const [name, text] of Object.entries(notCanonical)) {
+      expect(text, name).not.toBe(canonical);
+      expect(parseSignedManifest(Buffer.from(text)), name).toMatchObject({ ok: false, code: 'manifest-not-canonical', url: 'http://forum.example/t/1' });
+    }
+    const annotated = parseSignedManifest(canonicalJsonBytes({ ...signed, annotation: 'x' }));
+    expect(annotated).toMatchObject({ ok: false, code: 'manifest-invalid' });
+    const signatureNote = parseSignedManifest(canonicalJsonBytes({ ...signed, signature: { ...signed.signature, note: 'x' } }));
+    expect(signatureNote).toMatchObject({ ok: false, code: 'manifest-invalid' });
+  });
+
   it('report unreadable and invalid manifests', () => {
     expect(parseSignedManifest(Buffer.from('{"manifest": '))).toMatchObject({ ok: false, code: 'manifest-unreadable' });
     expect(parseSignedManifest(Buffer.from([0xff, 0xfe, 0x7b]))).toMatchObject({ ok: false, code: 'manifest-unreadable' });
