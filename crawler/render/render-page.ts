@@ -120,9 +120,7 @@ export async function renderPage(browser: Browser, request: RenderRequest, env: 
       if (scrollSteps > 0) await network.quiet(QUIET_MS, Math.min(pageDeadlineMs, Date.now() + options.scroll.stepDelayMs + 500));
     }
 
-    await assertHtmlSize(page, request, env.deadlineMs);
-    const html = await beforeDeadline(page.content(), env.deadlineMs, 'serialising the DOM');
-    const title = await beforeDeadline(page.title(), env.deadlineMs, 'reading the title');
+    const { html, title } = await readDom(page, request, env.deadlineMs);
     const links = await collectLinks(page, env.deadlineMs);
     const screenshot = options.screenshot ? await fullPageScreenshot(page, env.deadlineMs) : null;
     if (options.screenshot && !screenshot) env.logger.warn({ url: request.url }, 'no screenshot: it could not be taken in time');
@@ -181,14 +179,28 @@ function trackMainNavigation(page: Page): { url: string | null } {
   return navigation;
 }
 
-async function assertHtmlSize(page: Page, request: RenderRequest, deadlineMs: number): Promise<void> {
+// page.content() and page.title() in one round trip, and the size checked in the page before the
+// string crosses to Node: the DOM is serialised once, and a page grown without bound never is.
+const READ_DOM = `((maxChars) => {
+  const doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '';
+  const body = document.documentElement ? document.documentElement.outerHTML : '';
+  const chars = doctype.length + body.length;
+  return { chars, html: chars > maxChars ? null : doctype + body, title: document.title };
+})`;
+
+async function readDom(page: Page, request: RenderRequest, deadlineMs: number): Promise<{ html: string; title: string }> {
   const maxChars = request.maxHtmlChars ?? DEFAULT_MAX_HTML_CHARS;
-  const chars = await beforeDeadline(page.evaluate<number>('document.documentElement ? document.documentElement.outerHTML.length : 0'), deadlineMs, 'measuring the DOM');
-  if (chars > maxChars) {
-    throw new NonRetryableError('render-too-large', `the rendered DOM of ${request.url} has ${chars} characters, more than ${maxChars}`, {
-      details: { url: request.url, chars, maxChars },
+  const read = await beforeDeadline(
+    page.evaluate<{ chars: number; html: string | null; title: string }>(`${READ_DOM}(${maxChars})`),
+    deadlineMs,
+    'serialising the DOM',
+  );
+  if (read.html === null) {
+    throw new NonRetryableError('render-too-large', `the rendered DOM of ${request.url} has ${read.chars} characters, more than ${maxChars}`, {
+      details: { url: request.url, chars: read.chars, maxChars },
     });
   }
+  return { html: read.html, title: read.title };
 }
 
 async function navigate(page: Page, request: RenderRequest, pageDeadlineMs: number, proxy: GuardProxy, navigation: { url: string | null }) {
