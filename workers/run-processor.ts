@@ -22,11 +22,15 @@ function urlOptionsOf(target: { urls: { dropParams: string[]; maxLength: number 
   return { dropParams: target.urls.dropParams, maxLength: target.urls.maxLength };
 }
 
+/** The run a run job starts; a scheduler's job id is unique per iteration, so a retry resumes it. */
+export function runIdOf(job: Pick<Job<RunJobData>, 'id' | 'data'>): string {
+  return job.data.runId ?? sanitizeId(`${job.data.targetId}-${job.id ?? Date.now()}`);
+}
+
 export async function processRun(job: Job<RunJobData>, deps: WorkerDeps): Promise<RunStarted> {
   const target = job.data.target ?? (await deps.targets.get(job.data.targetId));
   if (!target) throw new NonRetryableError('target-missing', `target ${job.data.targetId} is not configured`);
-  // A scheduler's job id is unique per iteration, so a retried run job resumes the same run.
-  const runId = job.data.runId ?? sanitizeId(`${target.id}-${job.id ?? Date.now()}`);
+  const runId = runIdOf(job);
   const log = deps.logger.child({ component: 'run', runId, targetId: target.id });
 
   const startedAt = deps.clock();

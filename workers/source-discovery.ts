@@ -282,6 +282,12 @@ export async function holdRunForSources(deps: WorkerDeps, runId: string): Promis
   return result === 1 ? 'held' : result === 0 ? 'resumed' : 'ended';
 }
 
+/** Ends the hold only if one was taken (a run job that died may have died before taking it). */
+export async function releaseRunHoldIfHeld(deps: WorkerDeps, runId: string, counters: RunCounters): Promise<void> {
+  const held = await deps.redis.hget(redisKeys(deps.settings.redisPrefix).run(runId), 'sources:held');
+  if (held) await releaseRunHold(deps, runId, counters);
+}
+
 /** Ends the hold, adding discovery's counters to the run once (a repeat changes nothing). */
 export async function releaseRunHold(deps: WorkerDeps, runId: string, counters: RunCounters): Promise<void> {
   await deps.frontier.finish(runId, SOURCES_MARKER, counters, deps.clock());

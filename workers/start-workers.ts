@@ -15,7 +15,8 @@ import { HostPoliteness } from './politeness.ts';
 import { QUEUE_NAMES, createQueues, type PageJobData, type RunJobData } from './queues.ts';
 import { redisKeys } from './redis-keys.ts';
 import { RobotsCache } from './robots-cache.ts';
-import { processRun } from './run-processor.ts';
+import { processRun, runIdOf } from './run-processor.ts';
+import { releaseRunHoldIfHeld } from './source-discovery.ts';
 import { RunContextCache } from './run-context.ts';
 import { NearDuplicates } from './near-duplicates.ts';
 import { RecrawlStore } from './recrawl-store.ts';
@@ -106,7 +107,7 @@ export function startWorkers(deps: WorkerDeps, options: WorkerOptions): RunningW
     withJobPolicy<RunJobData, unknown>((job) => processRun(job, deps), {
       onFinalFailure: async (job, err) => log.error({ err, jobId: job.id, targetId: job.data.targetId }, 'crawl run could not start'),
     }),
-    { connection, prefix, concurrency: 2 },
+    { connection, prefix, concurrency: 2, ...stalledOptions(options) },
   );
   const pageWorker = new Worker<PageJobData>(
     QUEUE_NAMES.pages,
@@ -124,14 +125,7 @@ export function startWorkers(deps: WorkerDeps, options: WorkerOptions): RunningW
       },
     ),
     // Completed page jobs are removed at once; stalled ones (a crashed worker) are retried.
-    {
-      connection,
-      prefix,
-      concurrency: options.concurrency,
-      maxStalledCount: options.stalled?.maxStalledCount ?? DEFAULT_MAX_STALLED_COUNT,
-      ...(options.stalled?.lockDurationMs ? { lockDuration: options.stalled.lockDurationMs } : {}),
-      ...(options.stalled?.checkIntervalMs ? { stalledInterval: options.stalled.checkIntervalMs } : {}),
-    },
+    { connection, prefix, concurrency: options.concurrency, ...stalledOptions(options) },
   );
 
   for (const worker of [runWorker, pageWorker]) {
@@ -159,10 +153,34 @@ export function startWorkers(deps: WorkerDeps, options: WorkerOptions): RunningW
     })().catch((err: unknown) => log.error({ err, jobId }, 'could not record a stalled page'));
   });
 
+  // Likewise a run job whose worker died during source discovery: its hold on the run must go,
+  // or the run would wait for it forever.
+  const runEvents = new QueueEvents(QUEUE_NAMES.runs, { connection, prefix });
+  runEvents.on('error', (err) => log.error({ err }, 'queue events error'));
+  runEvents.on('failed', ({ jobId, failedReason }) => {
+    if (!/stalled/i.test(failedReason)) return;
+    void (async () => {
+      const job = await Job.fromId<RunJobData>(deps.queues.runs, jobId);
+      if (!job) return;
+      const runId = runIdOf(job);
+      log.error({ jobId, runId, reason: failedReason }, 'crawl run job stalled beyond the limit');
+      await releaseRunHoldIfHeld(deps, runId, { 'sources:errors': 1, 'sources:error:stalled': 1 });
+      await deps.runs.finishIfIdle(runId, deps.clock());
+    })().catch((err: unknown) => log.error({ err, jobId }, 'could not record a stalled run job'));
+  });
+
   return {
     close: async () => {
       await Promise.all([runWorker.close(), pageWorker.close()]);
-      await pageEvents.close();
+      await Promise.all([pageEvents.close(), runEvents.close()]);
     },
+  };
+}
+
+function stalledOptions(options: WorkerOptions) {
+  return {
+    maxStalledCount: options.stalled?.maxStalledCount ?? DEFAULT_MAX_STALLED_COUNT,
+    ...(options.stalled?.lockDurationMs ? { lockDuration: options.stalled.lockDurationMs } : {}),
+    ...(options.stalled?.checkIntervalMs ? { stalledInterval: options.stalled.checkIntervalMs } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Worker } from 'bullmq';
 import { targetSchema } from '../../config/index.ts';
 import { QUEUE_NAMES, startWorkers, type RunSummary } from '../../workers/index.ts';
+import { holdRunForSources } from '../../workers/source-discovery.ts';
 import { startTestPipeline, type TestPipeline } from '../helpers/pipeline.ts';
 import { testRedis } from '../helpers/redis.ts';
 
@@ -45,5 +46,38 @@ describe('a page that stalls beyond the limit', () => {
       run = await deps.runs.summary(runId);
     }
     expect(run).toMatchObject({ status: 'finished', pending: 0, pages: 0, errors: 1, errorsByCode: { stalled: 1 } });
+  });
+
+  it('a run job that stalls beyond the limit during source discovery releases its hold, and the run ends', async () => {
+    const pipeline: TestPipeline = await startTestPipeline('stalled-run');
+    cleanups.push(() => pipeline.close());
+    const { deps } = pipeline;
+    const target = targetSchema.parse({
+      id: 'stall-run', name: 'Stall run', seeds: ['http://127.0.0.1:9/'], allowPrivate: true,
+      sources: { feeds: ['http://127.0.0.1:9/feed.xml'] },
+    });
+    const runId = 'run-stalled-discovery';
+    // The run job had started: run created, discovery's hold taken, then its worker died.
+    await deps.runs.create(runId, target, new Date());
+    expect(await holdRunForSources(deps, runId)).toBe('held');
+    await deps.queues.runs.add('run', { targetId: target.id, runId, target }, { jobId: runId });
+
+    const crashingConnection = testRedis();
+    const crashing = new Worker(QUEUE_NAMES.runs, null, { connection: crashingConnection, prefix: deps.settings.redisPrefix, lockDuration: 300, autorun: false });
+    cleanups.push(async () => {
+      await crashing.close(true);
+      await crashingConnection.quit();
+    });
+    expect((await crashing.getNextJob('dead-token'))?.id).toBe(runId);
+
+    const workers = startWorkers(deps, { concurrency: 1, stalled: { checkIntervalMs: 200, maxStalledCount: 0 } });
+    cleanups.push(() => workers.close());
+
+    let run: RunSummary | null = null;
+    for (let i = 0; i < 100 && run?.status !== 'finished'; i++) {
+      await sleep(100);
+      run = await deps.runs.summary(runId);
+    }
+    expect(run).toMatchObject({ status: 'finished', pending: 0, sources: { errors: 1, 'error:stalled': 1 } });
   });
 });
