@@ -65,7 +65,8 @@ export function startTcpServer(onSocket: (socket: net.Socket) => void, host = '1
   return listen(net.createServer(onSocket), host);
 }
 
-async function listen(server: net.Server, host: string): Promise<TestServer> {
+/** Listens on `host` and a free port, counting and tracking connections so close() ends them all. */
+export async function listen(server: net.Server, host: string): Promise<TestServer> {
   const sockets = new Set<net.Socket>();
   let accepted = 0;
   server.on('connection', (socket: net.Socket) => {

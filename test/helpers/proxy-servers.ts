@@ -4,6 +4,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { listen } from './hostile-server.ts';
 
 export interface ProxyCredentials {
   username: string;
@@ -64,7 +65,7 @@ export async function startSocks5Server(options: TestProxyOptions = {}): Promise
   const server = net.createServer((socket) => {
     handleSocks(socket, options, requests, authUsers).catch(() => socket.destroy());
   });
-  const base = await listen(server);
+  const base = await listen(server, '127.0.0.1');
   return {
     ...base,
     requests,
@@ -154,7 +155,7 @@ export async function startHttpConnectProxy(options: TestProxyOptions = {}): Pro
       splice(client, upstream);
     });
   });
-  const base = await listen(server);
+  const base = await listen(server, '127.0.0.1');
   return { ...base, requests, url: (credentials) => `http://${userInfo(credentials)}${base.host}:${base.port}` };
 }
 
@@ -208,31 +209,5 @@ function reader(socket: net.Socket): HandshakeReader {
       socket.pause();
       if (buffered.length > 0) socket.unshift(buffered);
     },
-  };
-}
-
-async function listen(server: net.Server): Promise<TestProxyBase> {
-  const sockets = new Set<net.Socket>();
-  let accepted = 0;
-  server.on('connection', (socket: net.Socket) => {
-    accepted++;
-    sockets.add(socket);
-    socket.on('error', () => {});
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    host: '127.0.0.1',
-    port,
-    acceptedConnections: () => accepted,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
   };
 }
