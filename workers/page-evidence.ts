@@ -32,6 +32,7 @@ export async function recordEvidence(
   facts: EvidenceFacts,
 ): Promise<PageEvidence> {
   const renderedDom = rendered ? Buffer.from(rendered.html, 'utf8') : undefined;
+  const redactedHeaders = credentialHeaders(run);
   const written = await deps.warc.write(run.target.id, run.runId, {
     url: fetched.url,
     finalUrl: fetched.finalUrl,
@@ -49,7 +50,7 @@ export async function recordEvidence(
     screenshot: rendered?.screenshot,
     screenshotKind: 'fullPage',
     metadata: warcMetadata(run, fetched, rendered, facts),
-  }, credentialHeaders(run));
+  }, redactedHeaders);
   const warc = {
     file: `${run.target.id}/${run.runId}/${written.file}`,
     recordId: written.recordIds.response,
@@ -71,7 +72,7 @@ export async function recordEvidence(
     tls: fetched.tls,
     rendered: rendered !== null,
     contentHash: facts.contentHash,
-    artifacts: artifactsOf(fetched, renderedDom, rendered?.screenshot, credentialHeaders(run)),
+    artifacts: artifactsOf(fetched, renderedDom, rendered?.screenshot, redactedHeaders),
     warc,
     previousManifest: facts.previousManifest ?? undefined,
   }, deps.evidence);

@@ -15,6 +15,20 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/**
+ * The "crashing" worker: takes the next job of `queue` with a short lock and never finishes or
+ * renews it. Returns the job's id.
+ */
+async function takeAndAbandon(queue: string, prefix: string): Promise<string | undefined> {
+  const connection = testRedis();
+  const crashing = new Worker(queue, null, { connection, prefix, lockDuration: 300, autorun: false });
+  cleanups.push(async () => {
+    await crashing.close(true);
+    await connection.quit();
+  });
+  return (await crashing.getNextJob('dead-token'))?.id;
+}
+
 describe('a page that stalls beyond the limit', () => {
   it('is recorded as `stalled` and its run still finishes', async () => {
     const pipeline: TestPipeline = await startTestPipeline('stalled');
@@ -26,15 +40,7 @@ describe('a page that stalls beyond the limit', () => {
     await deps.frontier.claim(runId, 'seeder', ['http://127.0.0.1:9/never-fetched'], 10);
     await deps.queues.pages.add('page', { runId, url: 'http://127.0.0.1:9/never-fetched', depth: 0 }, { jobId: 'page-stalled-1' });
 
-    // The "crashing" worker: takes the job with a short lock and never finishes or renews it.
-    const crashingConnection = testRedis();
-    const crashing = new Worker(QUEUE_NAMES.pages, null, { connection: crashingConnection, prefix: deps.settings.redisPrefix, lockDuration: 300, autorun: false });
-    cleanups.push(async () => {
-      await crashing.close(true);
-      await crashingConnection.quit();
-    });
-    const taken = await crashing.getNextJob('dead-token');
-    expect(taken?.id).toBe('page-stalled-1');
+    expect(await takeAndAbandon(QUEUE_NAMES.pages, deps.settings.redisPrefix)).toBe('page-stalled-1');
 
     // Vigie's workers, with a fast stalled check and no second chance.
     const workers = startWorkers(deps, { concurrency: 1, stalled: { checkIntervalMs: 200, maxStalledCount: 0 } });
@@ -62,13 +68,7 @@ describe('a page that stalls beyond the limit', () => {
     expect(await holdRunForSources(deps, runId)).toBe('held');
     await deps.queues.runs.add('run', { targetId: target.id, runId, target }, { jobId: runId });
 
-    const crashingConnection = testRedis();
-    const crashing = new Worker(QUEUE_NAMES.runs, null, { connection: crashingConnection, prefix: deps.settings.redisPrefix, lockDuration: 300, autorun: false });
-    cleanups.push(async () => {
-      await crashing.close(true);
-      await crashingConnection.quit();
-    });
-    expect((await crashing.getNextJob('dead-token'))?.id).toBe(runId);
+    expect(await takeAndAbandon(QUEUE_NAMES.runs, deps.settings.redisPrefix)).toBe(runId);
 
     const workers = startWorkers(deps, { concurrency: 1, stalled: { checkIntervalMs: 200, maxStalledCount: 0 } });
     cleanups.push(() => workers.close());
