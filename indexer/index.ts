@@ -57,4 +57,6 @@ export type {
   SearchIndex,
   SearchQuery,
   SearchResult,
+  ScanPagesOptions,
+  ScanPagesResult,
 } from './types.ts';

@@ -126,6 +126,22 @@ export interface AlertFilter {
   offset?: number;
 }
 
+export interface ScanPagesOptions {
+  /** Cursor: the last page id of the previous batch (pages come in id order). */
+  after?: string;
+  /** Pages per batch (1..MAX_LIMIT). */
+  limit: number;
+  targetId?: string;
+  /** ISO time: only pages fetched at or after it. */
+  since?: string;
+}
+
+export interface ScanPagesResult {
+  pages: PageDocument[];
+  /** Pass as `after` for the next batch; absent when this batch was the last. */
+  next?: string;
+}
+
 export interface SearchIndex {
   /** Creates tables / index templates if missing. Idempotent. */
   init(): Promise<void>;
@@ -141,5 +157,10 @@ export interface SearchIndex {
   listAlerts(filter: AlertFilter): Promise<Alert[]>;
   getAlert(id: string): Promise<Alert | null>;
   countPages(): Promise<number>;
+  /**
+   * Every stored page, in id order, a batch at a time (retro-hunts, re-analysis). A page written
+   * during a scan may or may not be seen; none is seen twice.
+   */
+  scanPages(options: ScanPagesOptions): Promise<ScanPagesResult>;
   close(): Promise<void>;
 }

@@ -17,13 +17,15 @@ import type {
   PageDocument,
   SearchIndex,
   SearchQuery,
+  ScanPagesOptions,
+  ScanPagesResult,
   SearchResult,
 } from '../types.ts';
 import { resolveSearch } from '../search-input.ts';
 import { bulkItemError, wrapEsError } from './es-errors.ts';
 import { alertsIndexRequest, indexNames, pagesIndexRequest } from './mappings.ts';
 import type { IndexNames } from './mappings.ts';
-import { alertListRequest, pageSearchRequest, searchHitFrom, totalOf } from './search-bodies.ts';
+import { alertListRequest, pageScanRequest, pageSearchRequest, searchHitFrom, totalOf } from './search-bodies.ts';
 import type { EsHitSource } from './search-bodies.ts';
 import { alertFromSource, indexPageOperations, pageFromSource } from './write-bodies.ts';
 import type { EsAlertSource, EsPageSource } from './write-bodies.ts';
@@ -127,6 +129,14 @@ export class ElasticsearchIndex implements SearchIndex {
   async countPages(): Promise<number> {
     const response = await this.#call('cannot count pages', () => this.#client.count({ index: this.names.pages }));
     return response.count;
+  }
+
+  async scanPages(options: ScanPagesOptions): Promise<ScanPagesResult> {
+    const request = pageScanRequest(this.names.pages, options);
+    const response = await this.#call('cannot scan pages', () => this.#client.search<EsPageSource>(request));
+    const pages = response.hits.hits.flatMap((hit) => (hit._source === undefined ? [] : [pageFromSource(hit._source)]));
+    const size = request.size ?? 0;
+    return response.hits.hits.length < size || pages.length === 0 ? { pages } : { pages, next: pages[pages.length - 1]!.id };
   }
 
   /** Closes the client if this index created it. Idempotent. */

@@ -1,9 +1,10 @@
 // Request bodies for reading: page search and the alert queue, and the mapping of their hits.
 import type { estypes } from '@elastic/elasticsearch';
 import type { Category } from '../../extractors/types.ts';
-import type { AlertFilter, SearchHit } from '../types.ts';
+import type { AlertFilter, ScanPagesOptions, SearchHit } from '../types.ts';
 import type { ResolvedSearch } from '../search-input.ts';
 import { resolvePaging } from '../search-input.ts';
+import { canonicalTime } from '../page-fields.ts';
 import type { EsPageSource } from './write-bodies.ts';
 
 const SNIPPET_CHARS = 200;
@@ -96,4 +97,24 @@ export function alertListRequest(index: string, filter: AlertFilter): estypes.Se
     sort: [{ score: { order: 'desc' } }, { lastSeen: { order: 'desc' } }, { id: { order: 'asc' } }],
     _source: { excludes: ['pageIds'] },
   };
+}
+
+/**
+ * One batch of a page scan: pages in id order after the cursor (search_after on the id keyword,
+ * which needs no scroll context and survives a restart of the scan from its last id).
+ */
+export function pageScanRequest(index: string, options: ScanPagesOptions): estypes.SearchRequest {
+  const limit = Math.max(1, resolvePaging(options.limit, 0).limit);
+  const filter: estypes.QueryDslQueryContainer[] = [];
+  if (options.targetId !== undefined) filter.push(term('targetId', options.targetId));
+  if (options.since !== undefined) filter.push({ range: { fetchedTime: { gte: canonicalTime(options.since, 'since') } } });
+  const request: estypes.SearchRequest = {
+    index,
+    size: limit,
+    track_total_hits: false,
+    query: { bool: { filter } },
+    sort: [{ id: { order: 'asc' } }],
+  };
+  if (options.after !== undefined && options.after !== '') request.search_after = [options.after];
+  return request;
 }

@@ -15,8 +15,11 @@ import type {
   PageDocument,
   SearchIndex,
   SearchQuery,
+  ScanPagesOptions,
+  ScanPagesResult,
   SearchResult,
 } from '../types.ts';
+import { timeMs } from '../page-fields.ts';
 import { leadingExcerpt, resolvePaging, resolveSearch } from '../search-input.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { GroupCommitStats, Outcome } from './group-commit.ts';
@@ -113,11 +116,25 @@ export class EmbeddedIndex implements SearchIndex {
   }
 
   async getPage(id: string): Promise<PageDocument | null> {
-    const row = this.#statement('SELECT title, text, doc_json FROM pages WHERE id = ?').get(id) as
-      | { title: string; text: string; doc_json: string }
-      | undefined;
-    if (row === undefined) return null;
-    return { ...(JSON.parse(row.doc_json) as Omit<PageDocument, 'title' | 'text'>), title: row.title, text: row.text };
+    const row = this.#statement('SELECT title, text, doc_json FROM pages WHERE id = ?').get(id) as StoredPageRow | undefined;
+    return row === undefined ? null : pageFromRow(row);
+  }
+
+  async scanPages(options: ScanPagesOptions): Promise<ScanPagesResult> {
+    const limit = Math.max(1, resolvePaging(options.limit, 0).limit);
+    const where = ['id > @after'];
+    const params: Record<string, string | number> = { after: options.after ?? '', limit };
+    if (options.targetId !== undefined) {
+      where.push('target_id = @target');
+      params.target = options.targetId;
+    }
+    if (options.since !== undefined) {
+      where.push('fetched_ms >= @since');
+      params.since = timeMs(options.since, 'since');
+    }
+    const sql = `SELECT title, text, doc_json FROM pages WHERE ${where.join(' AND ')} ORDER BY id LIMIT @limit`;
+    const pages = (this.#statement(sql).all(params) as StoredPageRow[]).map(pageFromRow);
+    return pages.length < limit ? { pages } : { pages, next: pages[pages.length - 1]!.id };
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
@@ -204,6 +221,16 @@ export class EmbeddedIndex implements SearchIndex {
     }
     return statement;
   }
+}
+
+interface StoredPageRow {
+  title: string;
+  text: string;
+  doc_json: string;
+}
+
+function pageFromRow(row: StoredPageRow): PageDocument {
+  return { ...(JSON.parse(row.doc_json) as Omit<PageDocument, 'title' | 'text'>), title: row.title, text: row.text };
 }
 
 function closedError(): NonRetryableError {

@@ -109,6 +109,31 @@ export function runIndexContract(name: string, makeIndex: () => Promise<SearchIn
         expect(found.hits[0]!.fetchedAt).toBe(later.fetchedAt);
       });
 
+      it('scans every page once, in id order, in batches, with target and date filters', async () => {
+        const index = await open();
+        const pages = Array.from({ length: 7 }, (_, k) =>
+          makePage({ url: `https://example.org/p/${k}`, text: `Page numéro ${k}.`, targetId: k % 2 === 0 ? 'even' : 'odd', fetchedAt: minutesAfter(T0, k) }),
+        );
+        for (const page of pages) await index.indexPage(page, []);
+        const seen: string[] = [];
+        let after: string | undefined;
+        let batches = 0;
+        do {
+          const batch = await index.scanPages({ after, limit: 3 });
+          expect(batch.pages.length).toBeLessThanOrEqual(3);
+          seen.push(...batch.pages.map((p) => p.id));
+          after = batch.next;
+          batches += 1;
+        } while (after !== undefined && batches < 10);
+        expect(seen).toEqual(pages.map((p) => p.id).sort());
+        expect(await index.getPage(seen[0]!)).toEqual(pages.find((p) => p.id === seen[0]));
+        const even = await index.scanPages({ limit: 100, targetId: 'even' });
+        expect(even.pages.map((p) => p.targetId)).toEqual(['even', 'even', 'even', 'even']);
+        expect(even.next).toBeUndefined();
+        const late = await index.scanPages({ limit: 100, since: minutesAfter(T0, 5) });
+        expect(late.pages.map((p) => p.url).sort()).toEqual(['https://example.org/p/5', 'https://example.org/p/6']);
+      });
+
       it('rejects a page whose fetch time is not a time', async () => {
         const index = await open();
         await expect(index.indexPage(makePage({ fetchedAt: 'yesterday-ish' }), [])).rejects.toThrow(/fetchedAt/);

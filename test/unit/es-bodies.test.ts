@@ -6,7 +6,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
 import { mergeObservation, newAlert } from '../../indexer/alert-merge.ts';
 import { alertsMappings, indexNames, pagesIndexRequest, pagesMappings, textAnalysisSettings, TEXT_ANALYZER } from '../../indexer/elasticsearch/mappings.ts';
-import { alertListRequest, pageSearchRequest, searchHitFrom, totalOf } from '../../indexer/elasticsearch/search-bodies.ts';
+import { alertListRequest, pageScanRequest, pageSearchRequest, searchHitFrom, totalOf } from '../../indexer/elasticsearch/search-bodies.ts';
 import type { EsHitSource } from '../../indexer/elasticsearch/search-bodies.ts';
 import {
   ALERT_RETRY_ON_CONFLICT,
@@ -237,5 +237,23 @@ describe('search bodies', () => {
       _source: { excludes: ['pageIds'] },
     });
     expect(alertListRequest(NAMES.alerts, {})).toMatchObject({ from: 0, size: 20, query: { bool: { filter: [] } } });
+  });
+});
+
+describe('page scan bodies', () => {
+  it('pages by search_after on the id, with target and date filters', () => {
+    const first = pageScanRequest('p', { limit: 50 });
+    expect(first).toMatchObject({ index: 'p', size: 50, sort: [{ id: { order: 'asc' } }], query: { bool: { filter: [] } } });
+    expect(first.search_after).toBeUndefined();
+    const next = pageScanRequest('p', { limit: 50, after: 'page-abc', targetId: 't1', since: '2024-05-01' });
+    expect(next.search_after).toEqual(['page-abc']);
+    expect(next.query).toEqual({
+      bool: { filter: [{ term: { targetId: 't1' } }, { range: { fetchedTime: { gte: '2024-05-01T00:00:00.000Z' } } }] },
+    });
+  });
+
+  it('bounds the batch size and refuses a bad date', () => {
+    expect(pageScanRequest('p', { limit: 10_000_000 }).size).toBe(1000);
+    expect(() => pageScanRequest('p', { limit: 5, since: 'yesterday' })).toThrow(/since/);
   });
 });
