@@ -1,7 +1,7 @@
 // Entry points create the clients they need, inject them, and close them in reverse order.
 import { readEnv, loadSettings, createLogger, type Logger, type Settings, type SettingsFlags } from '../config/index.ts';
 import { openEvidenceWriter } from '../crawler/evidence/index.ts';
-import { loadRuleSet, type RuleSet } from '../extractors/rules/index.ts';
+import { loadRuleSet, watchRuleSet, type RuleSet, type RuleSetSource } from '../extractors/rules/index.ts';
 import { createIndex } from '../indexer/index.ts';
 import type { SearchIndex } from '../indexer/types.ts';
 import { createRedis, createWorkerDeps, type WorkerDeps } from '../workers/index.ts';
@@ -66,6 +66,13 @@ export function openRules(settings: Settings): RuleSet {
   return loadRuleSet(settings.rulesDir);
 }
 
+/** The rule set, reloaded whenever the rule files change (long-running roles). */
+export function openWatchedRules(settings: Settings, logger: Logger, closer: Closer): RuleSetSource {
+  const source = watchRuleSet(settings.rulesDir, { logger: logger.child({ component: 'rules' }) });
+  closer.add(async () => source.close());
+  return source;
+}
+
 export async function openRedis(settings: Settings, logger: Logger, closer: Closer): Promise<Redis> {
   const server = await ensureRedis(settings, logger);
   closer.add(() => server.stop());
@@ -76,8 +83,8 @@ export async function openRedis(settings: Settings, logger: Logger, closer: Clos
 }
 
 /** Redis, index, rules and the worker Deps: what crawling and scheduling need. */
-export async function openPipeline(settings: Settings, logger: Logger, closer: Closer): Promise<WorkerDeps> {
-  const rules = openRules(settings);
+export async function openPipeline(settings: Settings, logger: Logger, closer: Closer, options: { watchRules?: boolean } = {}): Promise<WorkerDeps> {
+  const rules = options.watchRules ? openWatchedRules(settings, logger, closer) : openRules(settings);
   const redis = await openRedis(settings, logger, closer);
   const index = await openIndex(settings, logger, closer);
   const evidence = await openEvidenceWriter(settings);

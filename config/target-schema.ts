@@ -116,6 +116,21 @@ const sourcesSchema = z.strictObject({
   sitemapsFromRobots: z.boolean().default(false),
 });
 
+const ruleIdSchema = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'a rule id: lower-case letters, digits, dots and dashes');
+
+/** Per-target adjustments of the rule set; the precedence of thresholds is in extractors/rules/overrides.ts. */
+export const targetRulesSchema = z.strictObject({
+  /** Alert threshold per category; wins over `threshold`, the rule files' thresholds and sensitivity. */
+  thresholds: z.partialRecord(z.enum(CATEGORIES), z.number().min(0).max(1)).default({}),
+  /** Rule ids that do not run for this target. */
+  disable: z.array(ruleIdSchema).default([]),
+  /** Weight per rule id, replacing the rule file's. */
+  weights: z.record(ruleIdSchema, z.number().gt(0, 'weight must be above 0').max(1, 'weight must be at most 1')).default({}),
+  /** `off`: no rule of the category runs; `on`: also the rules of an extra (`enabled: false`) category file. */
+  categories: z.partialRecord(z.enum(CATEGORIES), z.enum(['on', 'off'])).default({}),
+});
+export type TargetRules = z.infer<typeof targetRulesSchema>;
+
 export const targetSchema = z
   .strictObject({
     id: z.string().regex(TARGET_ID_PATTERN, 'lowercase letters, digits, - and _ (1 to 63), starting with a letter or digit'),
@@ -156,6 +171,7 @@ export const targetSchema = z
     categories: z.array(z.enum(CATEGORIES)).default([]),
     sensitivity: z.enum(['low', 'medium', 'high']).default('medium'),
     threshold: z.number().min(0).max(1).optional(),
+    rules: targetRulesSchema.prefault({}),
     tags: z.array(z.string().min(1).max(100)).default([]),
     allowPrivate: z.boolean().default(false),
     fetch: fetchLimitsSchema.prefault({}),

@@ -1,7 +1,7 @@
 // Extraction over one text: validated entities first, then the rules (some rules need entities,
 // e.g. a wallet address near a drug term).
 import { extractEntities } from './entities/index.ts';
-import { classify, type RuleSet } from './rules/index.ts';
+import { classify, type ClassifyOptions, type RuleSet } from './rules/index.ts';
 import type { Entity, Flag } from './types.ts';
 
 export interface TextAnalysis {
@@ -9,8 +9,9 @@ export interface TextAnalysis {
   flags: Flag[];
 }
 
-export function analyzeText(text: string, ruleSet: RuleSet): TextAnalysis {
+/** `options`: the text's language and the target's rule overrides, when known. */
+export function analyzeText(text: string, ruleSet: RuleSet, options: ClassifyOptions = {}): TextAnalysis {
   const entities = extractEntities(text);
-  const flags = classify(text, entities, ruleSet);
+  const flags = classify(text, entities, ruleSet, options);
   return { entities, flags };
 }

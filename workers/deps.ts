@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger, Settings } from '../config/index.ts';
 import type { EvidenceWriter } from '../crawler/evidence/index.ts';
 import type { RenderRequest, RenderResult } from '../crawler/render/index.ts';
-import type { RuleSet } from '../extractors/rules/index.ts';
+import type { RuleSetSource } from '../extractors/rules/index.ts';
 import type { SearchIndex } from '../indexer/types.ts';
 import type { Frontier } from './frontier.ts';
 import type { HostPoliteness } from './politeness.ts';
@@ -27,7 +27,8 @@ export interface WorkerDeps {
   redis: Redis;
   queues: Queues;
   index: SearchIndex;
-  rules: RuleSet;
+  /** The rule set in force: take `current()` once per page (it changes when the rule files do). */
+  rules: RuleSetSource;
   frontier: Frontier;
   politeness: HostPoliteness;
   robots: RobotsCache;

@@ -9,6 +9,7 @@ import { looksLikeNonHtmlResource } from '../crawler/scope.ts';
 import { simhash64 } from '../crawler/simhash.ts';
 import { normalizeUrl } from '../crawler/url-normalize.ts';
 import { analyzeText } from '../extractors/analyze.ts';
+import { alertingFlags, resolveOverrides, type RuleSet } from '../extractors/rules/index.ts';
 import { alertId, contentHashOf, pageId } from '../indexer/ids.ts';
 import type { AlertObservation, PageDocument } from '../indexer/types.ts';
 import type { FetchResult } from '../crawler/fetch-page.ts';
@@ -62,7 +63,9 @@ export async function processPage(job: Job<PageJobData>, deps: WorkerDeps): Prom
     return finishUnchanged(job, deps, run, previous.pageId, capture.links, {});
   }
 
-  const { entities, flags } = analyzeText(parsed.text, deps.rules);
+  // One rule set for the whole page, even if the rule files are reloaded meanwhile.
+  const ruleSet = deps.rules.current();
+  const { entities, flags } = analyzeText(parsed.text, ruleSet, { language: parsed.language ?? undefined, overrides: resolveOverrides(run.target.rules) });
   const id = pageId(normalizeUrl(fetched.finalUrl, undefined, run.urlOptions) ?? url, contentHash);
   const evidence = await recordEvidence(deps, run, fetched, rendered, {
     pageId: id,
@@ -76,7 +79,7 @@ export async function processPage(job: Job<PageJobData>, deps: WorkerDeps): Prom
   const nearDuplicate = fingerprint ? await deps.nearDuplicates.findOrAdd(fingerprint, contentHash) : null;
   const page = buildPageDocument(run, job.data, capture, { id, contentHash, entities, flags, evidence });
   if (nearDuplicate) page.nearDuplicateOf = nearDuplicate.canonicalContentHash;
-  const observations = alertObservations(page, run, deps.clock(), nearDuplicate?.canonicalContentHash ?? contentHash);
+  const observations = alertObservations(page, run, ruleSet, deps.clock(), nearDuplicate?.canonicalContentHash ?? contentHash);
   const indexed = await deps.index.indexPage(page, observations);
   if (observations.length > 0) await deps.runs.recordLatency(runId, Date.now() - fetchStartedMs);
   await deps.recrawl.put(run.target.id, url, versionOf(page, fetched, evidence));
@@ -179,10 +182,9 @@ function versionOf(page: PageDocument, fetched: FetchResult, evidence: PageEvide
   };
 }
 
-function alertObservations(page: PageDocument, run: RunContext, now: Date, alertContentHash: string): AlertObservation[] {
-  const wanted = run.target.categories;
-  return page.flags
-    .filter((flag) => flag.score >= run.alertThreshold && (wanted.length === 0 || wanted.includes(flag.category)))
+/** Flags at or above the target's threshold for their category (precedence: extractors/rules/overrides.ts). */
+function alertObservations(page: PageDocument, run: RunContext, ruleSet: RuleSet, now: Date, alertContentHash: string): AlertObservation[] {
+  return alertingFlags(page.flags, run.target, ruleSet)
     .map((flag) => ({
       id: alertId(alertContentHash, flag.category),
       category: flag.category,

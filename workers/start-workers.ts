@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { NonRetryableError, VigieError, type Logger, type Settings } from '../config/index.ts';
 import type { EvidenceWriter } from '../crawler/evidence/index.ts';
 import { BrowserPool } from '../crawler/render/index.ts';
-import type { RuleSet } from '../extractors/rules/index.ts';
+import { fixedRuleSet, isRuleSetSource, type RuleSet, type RuleSetSource } from '../extractors/rules/index.ts';
 import type { SearchIndex } from '../indexer/types.ts';
 import type { WorkerDeps } from './deps.ts';
 import { Frontier } from './frontier.ts';
@@ -29,7 +29,8 @@ export interface CoreClients {
   logger: Logger;
   redis: Redis;
   index: SearchIndex;
-  rules: RuleSet;
+  /** A fixed rule set, or a source that follows the rule files (watchRuleSet). */
+  rules: RuleSet | RuleSetSource;
   evidence: EvidenceWriter;
 }
 
@@ -51,6 +52,7 @@ export function createWorkerDeps(clients: CoreClients): WorkerDeps & { close(): 
   });
   return {
     ...clients,
+    rules: isRuleSetSource(clients.rules) ? clients.rules : fixedRuleSet(clients.rules),
     queues,
     frontier: new Frontier(clients.redis, keys),
     politeness: new HostPoliteness(clients.redis, keys),

@@ -51,7 +51,8 @@ async function serve(options: ServeOptions, roles: { workers: boolean; scheduler
     const stopped = waitForSignal(logger);
     // A long-running worker logs a stray async failure instead of dying with every job in flight.
     process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled promise rejection'));
-    const deps = await openPipeline(settings, logger, closer);
+    // Workers follow the rule files: an edit takes effect on the next page, without a restart.
+    const deps = await openPipeline(settings, logger, closer, { watchRules: roles.workers });
     if (roles.scheduler && options.targets) await watchTargetsFile(options.targets, deps, closer);
     if (roles.workers) {
       const workers = startWorkers(deps, { concurrency: settings.workerConcurrency });

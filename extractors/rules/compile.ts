@@ -7,7 +7,8 @@ import { FoldCache } from '../normalize/index.ts';
 import type { Category, EntityType } from '../types.ts';
 import { Automaton } from './automaton.ts';
 import type { TermWord } from './automaton.ts';
-import { checkPattern } from './regex-guard.ts';
+import { compilePattern } from './regex-guard.ts';
+import type { CompiledPattern } from './regex-guard.ts';
 import { parseFileHeader, parseRule } from './schema.ts';
 import type { RuleKind, UnlessClause } from './schema.ts';
 import { parseTerm } from './terms.ts';
@@ -21,6 +22,10 @@ export interface RuleSource {
 
 export interface CompiledUnless {
   category: Category;
+  description: string | undefined;
+  /** File and path of the clause, for explanations (`drugs.yaml: unless.0`). */
+  source: string;
+  path: string;
   /** Words of distance; undefined means anywhere in the document. */
   within: number | undefined;
   min: number;
@@ -39,7 +44,13 @@ export interface CompiledRule {
   /** set: distinct terms needed; regex: matches needed. */
   min: number;
   entityTypes: readonly EntityType[];
-  regex: RegExp | undefined;
+  regex: CompiledPattern | undefined;
+  /** The regex rule's pattern as written, reported as the matched "term". */
+  pattern: string | undefined;
+  /** The file that defines the rule. */
+  source: string;
+  /** False for the rules of an `enabled: false` file: they run only for targets that switch their category on. */
+  enabledByDefault: boolean;
   /** Indexes into RuleSet.clauses (category-wide clauses first). */
   unless: readonly number[];
 }
@@ -162,7 +173,7 @@ export function compileSources(sources: readonly RuleSource[]): { ruleSet?: Rule
     return list.map((clause, k) => {
       const clausePath = `${path}.${k}`;
       const id = clauses.length;
-      clauses.push({ category, within: clause.within, min: clause.min, factor: clause.factor });
+      clauses.push({ category, description: clause.description, source, path: clausePath, within: clause.within, min: clause.min, factor: clause.factor });
       addEntries(resolve(clause.terms, source, `${clausePath}.terms`), { owner: id, kind: 'unless', group: 0 });
       return id;
     });
@@ -173,8 +184,8 @@ export function compileSources(sources: readonly RuleSource[]): { ruleSet?: Rule
     if (!header) continue;
     const category = header.category;
     if (!category) {
-      for (const key of ['rules', 'unless', 'threshold'] as const) {
-        if (header[key] !== undefined) issues.push({ file: source, path: key, message: 'only a file with a category may define rules, unless or threshold' });
+      for (const key of ['rules', 'unless', 'threshold', 'enabled'] as const) {
+        if (header[key] !== undefined) issues.push({ file: source, path: key, message: 'only a file with a category may define rules, unless, threshold or enabled' });
       }
       continue;
     }
@@ -210,6 +221,9 @@ export function compileSources(sources: readonly RuleSource[]): { ruleSet?: Rule
         min: 1,
         entityTypes: [],
         regex: undefined,
+        pattern: undefined,
+        source,
+        enabledByDefault: header.enabled !== false,
         unless: [...fileClauses, ...addClauses(rule.unless, category, source, `${path}.unless`)],
       };
       if ('terms' in rule) {
@@ -228,9 +242,10 @@ export function compileSources(sources: readonly RuleSource[]): { ruleSet?: Rule
         compiled.entityTypes = [...new Set(rule.entities.types)];
         addEntries(resolve(rule.entities.terms, source, `${path}.entities.terms`), { owner: ruleIndex, kind: 'rule', group: 0 });
       } else {
-        const problem = checkPattern(rule.regex.pattern);
-        if (problem) issues.push({ file: source, path: `${path}.regex.pattern`, message: problem });
-        else compiled.regex = new RegExp(rule.regex.pattern, rule.regex.ignoreCase ? 'giu' : 'gu');
+        const result = compilePattern(rule.regex.pattern, rule.regex.ignoreCase);
+        if ('error' in result) issues.push({ file: source, path: `${path}.regex.pattern`, message: result.error });
+        else compiled.regex = result.regex;
+        compiled.pattern = rule.regex.pattern;
         compiled.min = rule.regex.min;
       }
       rules.push(compiled);

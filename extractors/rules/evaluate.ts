@@ -9,42 +9,57 @@ import { normalizeText } from '../normalize/index.ts';
 import type { Token } from '../normalize/index.ts';
 import { CATEGORIES } from '../types.ts';
 import type { Category, Entity, EntityType, Flag, RuleHit, TermMatch } from '../types.ts';
+import { ClauseContext } from './clauses.ts';
+import type { ClauseEffect } from './clauses.ts';
 import type { CompiledRule, RuleSet } from './compile.ts';
+import { effectiveWeight } from './overrides.ts';
+import type { ResolvedOverrides } from './overrides.ts';
+import { patternMatches, regexInput } from './regex-guard.ts';
+import { distance, locateEntities, nearPairs, tokenSpan } from './spans.ts';
+import type { Hit, Span } from './spans.ts';
 
 export interface ClassifyOptions {
   /** ISO 639-1 language of the text; rules restricted to other languages are skipped. */
   language?: string;
+  /** A target's adjustments (resolveOverrides of its `rules` section). */
+  overrides?: ResolvedOverrides;
+  /** Only the rules with these ids run (retro-hunt of one rule file). */
+  onlyRules?: ReadonlySet<string>;
+  /** Filled with why each rule that found something fired or not (`vigie rules test`); free when absent. */
+  trace?: ClassifyTrace;
+}
+
+export type RuleOutcome = 'fired' | 'other-language' | 'disabled' | 'cancelled' | 'conditions-unmet';
+
+export interface RuleTrace {
+  rule: CompiledRule;
+  outcome: RuleOutcome;
+  /** Weight after per-target overrides, before negative context. */
+  baseWeight: number;
+  /** Weight the rule fired with (0 unless fired). */
+  weight: number;
+  /** Every occurrence the rule found, before negative context. */
+  hits: TermMatch[];
+  /** Negative-context clauses that cancelled or dampened hits, with their terms. */
+  clauses: { clause: number; scope: ClauseEffect['scope']; factor: number; terms: TermMatch[] }[];
+  /** Entity types the rule needs and that were found near its terms (entities rules). */
+  entities: EntityType[];
+}
+
+export interface ClassifyTrace {
+  rules: RuleTrace[];
 }
 
 /** Term matches reported per rule, to keep flags readable on pages that repeat a term. */
 const MAX_MATCHES_PER_RULE = 20;
+/** Matches a regex rule collects per document: enough for any `min`, bounded on hostile pages. */
 const MAX_REGEX_MATCHES = 200;
-
-interface Hit {
-  entry: number;
-  first: number;
-  last: number;
-  /** Term as written, and original offsets. */
-  term: string;
-  start: number;
-  end: number;
-  group: 0 | 1;
-  factor: number;
-}
-
-interface Span {
-  first: number;
-  last: number;
-}
-
-function distance(a: Span, b: Span): number {
-  return Math.max(0, b.first - a.last, a.first - b.last);
-}
 
 export function classify(text: string, entities: readonly Entity[], ruleSet: RuleSet, options: ClassifyOptions = {}): Flag[] {
   const normalized = normalizeText(text, ruleSet.foldCache);
   const { tokens } = normalized;
   const raw = ruleSet.automaton.scan(normalized);
+  const { overrides, onlyRules, trace } = options;
 
   const ruleHits = new Map<number, Hit[]>();
   const clauseHits = new Map<number, Hit[]>();
@@ -62,28 +77,53 @@ export function classify(text: string, entities: readonly Entity[], ruleSet: Rul
 
   const context = new ClauseContext(ruleSet, clauseHits, tokens.length);
   let entitySpans: Map<EntityType, Span[]> | undefined;
+  let regexText: string | undefined;
   const fired = new Map<Category, RuleHit[]>();
 
   ruleSet.rules.forEach((rule, index) => {
-    if (options.language && rule.languages && !rule.languages.includes(options.language)) return;
+    if (onlyRules && !onlyRules.has(rule.id)) return;
     let hits: Hit[] | undefined;
-    if (rule.kind === 'regex') hits = regexHits(rule, text, tokens);
-    else hits = ruleHits.get(index);
+    if (rule.kind === 'regex') {
+      regexText ??= regexInput(text);
+      hits = regexHits(rule, regexText, tokens);
+    } else {
+      hits = ruleHits.get(index);
+    }
     if (!hits || hits.length === 0) return;
+    const baseWeight = effectiveWeight(rule, overrides);
+    const record = trace ? startTrace(trace, rule, hits, baseWeight) : undefined;
+    if (options.language && rule.languages && !rule.languages.includes(options.language)) {
+      if (record) record.outcome = 'other-language';
+      return;
+    }
+    if (baseWeight <= 0) {
+      if (record) record.outcome = 'disabled';
+      return;
+    }
     if (rule.kind === 'entities') entitySpans ??= locateEntities(entities, tokens);
 
     const docFactor = context.documentFactor(rule);
-    if (docFactor === 0) return;
-    for (const hit of hits) hit.factor = context.hitFactor(rule, hit);
+    if (docFactor > 0) for (const hit of hits) hit.factor = context.hitFactor(rule, hit);
+    if (record) record.clauses = context.effects(rule, hits).map((e) => ({ clause: e.clause, scope: e.scope, factor: e.factor, terms: toMatches(e.hits) }));
+    if (docFactor === 0) {
+      if (record) record.outcome = 'cancelled';
+      return;
+    }
     const levels = [...new Set(hits.map((h) => h.factor))].filter((f) => f > 0).sort((a, b) => b - a);
+    if (record) record.outcome = levels.length === 0 ? 'cancelled' : 'conditions-unmet';
     for (const level of levels) {
       const eligible = hits.filter((h) => h.factor >= level);
       const evidence = evaluateRule(rule, eligible, entitySpans);
       if (!evidence) continue;
-      const weight = round(rule.weight * level * docFactor);
+      const weight = round(baseWeight * level * docFactor);
       if (weight <= 0) break;
       const ruleHit: RuleHit = { ruleId: rule.id, weight, terms: toMatches(evidence.hits) };
       if (evidence.entities.length > 0) ruleHit.entities = evidence.entities;
+      if (record) {
+        record.outcome = 'fired';
+        record.weight = weight;
+        record.entities = evidence.entities;
+      }
       const list = fired.get(rule.category);
       if (list) list.push(ruleHit);
       else fired.set(rule.category, [ruleHit]);
@@ -95,12 +135,24 @@ export function classify(text: string, entities: readonly Entity[], ruleSet: Rul
   for (const category of CATEGORIES) {
     const hits = fired.get(category);
     if (!hits) continue;
-    const score = round(1 - hits.reduce((p, h) => p * (1 - h.weight), 1));
-    if (score <= 0) continue;
-    hits.sort((a, b) => b.weight - a.weight);
-    flags.push({ category, score, tags: [...categoryTags(category)], rules: hits });
+    const flag = scoreFlag(category, hits);
+    if (flag) flags.push(flag);
   }
   return flags.sort((a, b) => b.score - a.score);
+}
+
+/** A category's flag from its fired rules (noisy-OR), or undefined when nothing weighs. */
+export function scoreFlag(category: Category, hits: RuleHit[]): Flag | undefined {
+  const score = round(1 - hits.reduce((p, h) => p * (1 - h.weight), 1));
+  if (score <= 0) return undefined;
+  hits.sort((a, b) => b.weight - a.weight);
+  return { category, score, tags: [...categoryTags(category)], rules: hits };
+}
+
+function startTrace(trace: ClassifyTrace, rule: CompiledRule, hits: readonly Hit[], baseWeight: number): RuleTrace {
+  const record: RuleTrace = { rule, outcome: 'conditions-unmet', baseWeight, weight: 0, hits: toMatches(hits), clauses: [], entities: [] };
+  trace.rules.push(record);
+  return record;
 }
 
 interface Evidence {
@@ -121,7 +173,7 @@ function evaluateRule(rule: CompiledRule, hits: Hit[], entitySpans: Map<EntityTy
     case 'near': {
       const a = hits.filter((h) => h.group === 0);
       const b = hits.filter((h) => h.group === 1);
-      const pairs = nearPairs(a, b, rule.within);
+      const pairs = nearPairs(a, b, rule.within, MAX_MATCHES_PER_RULE);
       return pairs.length > 0 ? { hits: pairs, entities: [] } : undefined;
     }
     case 'entities': {
@@ -141,149 +193,15 @@ function evaluateRule(rule: CompiledRule, hits: Hit[], entitySpans: Map<EntityTy
   }
 }
 
-/** Hits of either group that have a partner of the other group within `within` words. */
-function nearPairs(a: Hit[], b: Hit[], within: number): Hit[] {
-  if (a.length === 0 || b.length === 0) return [];
-  const sortedB = [...b].sort((x, y) => x.first - y.first);
-  const maxSpan = sortedB.reduce((m, h) => Math.max(m, h.last - h.first), 0);
-  const used = new Set<Hit>();
-  for (const hit of a) {
-    // Candidates start no later than hit.last + within and no earlier than hit.first - within - maxSpan.
-    let k = upperBound(sortedB, hit.last + within) - 1;
-    for (; k >= 0; k--) {
-      const other = sortedB[k]!;
-      if (other.first < hit.first - within - maxSpan) break;
-      if (other !== hit && distance(hit, other) <= within && !(other.first === hit.first && other.last === hit.last)) {
-        used.add(hit);
-        used.add(other);
-      }
-    }
-    if (used.size >= MAX_MATCHES_PER_RULE * 2) break;
-  }
-  return [...used];
-}
-
-function upperBound(sorted: readonly Span[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]!.first <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Negative context of one classify call: which clauses are present, and where. */
-class ClauseContext {
-  private readonly coverage = new Map<number, Int32Array>();
-
-  constructor(
-    private readonly ruleSet: RuleSet,
-    private readonly clauseHits: Map<number, Hit[]>,
-    private readonly tokenCount: number,
-  ) {}
-
-  /** Product of the factors of the document-wide clauses present. */
-  documentFactor(rule: CompiledRule): number {
-    let factor = 1;
-    for (const id of rule.unless) {
-      const clause = this.ruleSet.clauses[id]!;
-      if (clause.within !== undefined) continue;
-      const hits = this.clauseHits.get(id);
-      if (!hits) continue;
-      if (new Set(hits.map((h) => h.entry)).size >= clause.min) factor = Math.min(factor, clause.factor);
-    }
-    return factor;
-  }
-
-  /**
-   * Smallest factor among the proximity clauses that have a term near `hit`. A negative term
-   * that lies inside the hit itself does not count: "not human" is not negated by its own "not".
-   */
-  hitFactor(rule: CompiledRule, hit: Span): number {
-    let factor = 1;
-    for (const id of rule.unless) {
-      const clause = this.ruleSet.clauses[id]!;
-      const within = clause.within;
-      if (within === undefined || clause.factor >= factor) continue;
-      const covered = this.coveredPrefix(id, within);
-      if (!covered || covered[hit.last + 1]! - covered[hit.first]! === 0) continue;
-      const near = this.clauseHits.get(id)!.some(
-        (c) => distance(c, hit) <= within && !(c.first >= hit.first && c.last <= hit.last),
-      );
-      if (near) factor = clause.factor;
-    }
-    return factor;
-  }
-
-  /**
-   * Prefix counts of the word positions that lie within `within` words of a hit of the clause,
-   * so that "is this hit near a negative term" is two array reads. Built once per clause per call.
-   */
-  private coveredPrefix(id: number, within: number): Int32Array | undefined {
-    const cached = this.coverage.get(id);
-    if (cached) return cached;
-    const hits = this.clauseHits.get(id);
-    if (!hits) return undefined;
-    const n = this.tokenCount;
-    const diff = new Int32Array(n + 1);
-    for (const h of hits) {
-      diff[Math.max(0, h.first - within)]!++;
-      diff[Math.min(n, h.last + within + 1)]!--;
-    }
-    const prefix = new Int32Array(n + 1);
-    let open = 0;
-    for (let i = 0; i < n; i++) {
-      open += diff[i]!;
-      prefix[i + 1] = prefix[i]! + (open > 0 ? 1 : 0);
-    }
-    this.coverage.set(id, prefix);
-    return prefix;
-  }
-}
-
 function regexHits(rule: CompiledRule, text: string, tokens: readonly Token[]): Hit[] {
   const regex = rule.regex;
   if (!regex || tokens.length === 0) return [];
   const hits: Hit[] = [];
-  regex.lastIndex = 0;
-  for (const m of text.matchAll(regex)) {
-    if (m[0].length === 0) continue;
-    const start = m.index;
-    const end = start + m[0].length;
-    const span = tokenSpan(tokens, start, end);
-    hits.push({ entry: -1, ...span, term: `/${regex.source}/`, start, end, group: 0, factor: 1 });
-    if (hits.length >= MAX_REGEX_MATCHES) break;
+  const term = `/${rule.pattern ?? ''}/`;
+  for (const [start, end] of patternMatches(regex, text, MAX_REGEX_MATCHES)) {
+    hits.push({ entry: -1, ...tokenSpan(tokens, start, end), term, start, end, group: 0, factor: 1 });
   }
   return hits;
-}
-
-/** Word positions covering [start, end) of the original text (nearest word when none does). */
-function tokenSpan(tokens: readonly Token[], start: number, end: number): Span {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid]!.end <= start) lo = mid + 1;
-    else hi = mid;
-  }
-  const first = Math.min(lo, tokens.length - 1);
-  let last = first;
-  while (last + 1 < tokens.length && tokens[last + 1]!.start < end) last++;
-  return { first, last };
-}
-
-function locateEntities(entities: readonly Entity[], tokens: readonly Token[]): Map<EntityType, Span[]> {
-  const spans = new Map<EntityType, Span[]>();
-  if (tokens.length === 0) return spans;
-  for (const entity of entities) {
-    const span = tokenSpan(tokens, entity.start, entity.end);
-    const list = spans.get(entity.type);
-    if (list) list.push(span);
-    else spans.set(entity.type, [span]);
-  }
-  return spans;
 }
 
 function toMatches(hits: readonly Hit[]): TermMatch[] {

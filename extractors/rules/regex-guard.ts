@@ -1,47 +1,48 @@
-// Regex rules run with the JavaScript engine, which backtracks: a pattern such as `(a+)+$` can
-// take exponential time on a crafted page. Until patterns move to a linear-time engine (RE2),
-// only a safe subset is accepted: no backreferences, no lookaround (neither exists in RE2), and
-// no repeated group whose body can match in several ways (see findNestedQuantifier).
+// Regex rules run on RE2 (re2js, a pure-JavaScript port): matching time is linear in the text
+// whatever the pattern, so a crafted page cannot stall a worker with a pattern such as `(a+)+$`.
+// Patterns are compiled once, at load; what RE2 does not support (lookaround, backreferences,
+// JavaScript-only escapes) is a load error with a message that says so and what to write instead.
+//
+// RE2 syntax: https://github.com/google/re2/wiki/Syntax. `\w`, `\d`, `\b` and `\s` are ASCII-only
+// (as in JavaScript's `u` mode for the first three); the text is handed over with its Unicode
+// spaces read as plain spaces (see `regexInput`), so `\s` also matches the no-break spaces of
+// French typography ("12 €").
+
+import { RE2JS } from 're2js';
 
 export const MAX_PATTERN_LENGTH = 300;
 
+/** A compiled regex rule pattern. */
+export type CompiledPattern = RE2JS;
+
 /** Returns why `pattern` is refused, or undefined when it is accepted. */
 export function checkPattern(pattern: string): string | undefined {
-  if (pattern.length > MAX_PATTERN_LENGTH) return `pattern longer than ${MAX_PATTERN_LENGTH} characters`;
-  if (/\\[1-9]|\\k</.test(pattern)) return 'backreferences are not allowed';
-  if (/\(\?<?[=!]/.test(pattern)) return 'lookahead and lookbehind are not allowed';
-  const nested = findNestedQuantifier(pattern);
-  if (nested) return nested;
+  const result = compilePattern(pattern, true);
+  return 'error' in result ? result.error : undefined;
+}
+
+export function compilePattern(pattern: string, ignoreCase: boolean): { regex: CompiledPattern } | { error: string } {
+  if (pattern.length > MAX_PATTERN_LENGTH) return { error: `pattern longer than ${MAX_PATTERN_LENGTH} characters` };
+  // RE2's own messages for these are obscure ("invalid named capture" for a lookbehind).
+  const unsupported = unsupportedSyntax(pattern);
+  if (unsupported) return { error: unsupported };
   try {
-    new RegExp(pattern, 'gu');
+    return { regex: RE2JS.compile(pattern, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) };
   } catch (err) {
-    return `invalid pattern: ${(err as Error).message}`;
+    const message = (err as Error).message.replace(/^error parsing regexp: /, '');
+    const hint = /\\u/.test(pattern) && /escape/.test(message) ? ' (RE2 writes code points as \\x{e9}, not \\u00e9)' : '';
+    return { error: `invalid pattern (RE2 syntax): ${message}${hint}` };
   }
-  return undefined;
 }
 
-interface GroupFacts {
-  /** Contains a quantifier that can repeat (+, *, {2,}...). */
-  repeat: boolean;
-  /** Contains an unbounded quantifier (+, *, {n,}). */
-  unbounded: boolean;
-  /** Contains an alternation. */
-  alt: boolean;
-}
-
-function findNestedQuantifier(pattern: string): string | undefined {
-  const stack: GroupFacts[] = [];
-  const mark = (facts: Partial<GroupFacts>): void => {
-    const top = stack[stack.length - 1];
-    if (!top) return;
-    if (facts.repeat) top.repeat = true;
-    if (facts.unbounded) top.unbounded = true;
-    if (facts.alt) top.alt = true;
-  };
+/** Lookaround and backreferences, outside character classes and escapes. */
+function unsupportedSyntax(pattern: string): string | undefined {
   let i = 0;
   while (i < pattern.length) {
     const ch = pattern[i]!;
     if (ch === '\\') {
+      const next = pattern[i + 1] ?? '';
+      if (/[1-9]/.test(next) || next === 'k') return 'backreferences are not supported by RE2 (matching must stay linear)';
       i += 2;
       continue;
     }
@@ -49,34 +50,10 @@ function findNestedQuantifier(pattern: string): string | undefined {
       i = skipClass(pattern, i);
       continue;
     }
-    if (ch === '(') {
-      stack.push({ repeat: false, unbounded: false, alt: false });
-      i++;
-      continue;
-    }
-    if (ch === '|') {
-      mark({ alt: true });
-      i++;
-      continue;
-    }
-    if (ch === ')') {
-      const inner = stack.pop() ?? { repeat: false, unbounded: false, alt: false };
-      const q = readQuantifier(pattern, i + 1);
-      // A repeated group whose body can match the same text in several ways backtracks
-      // exponentially: refuse an unbounded repeat of a body that repeats or alternates, and any
-      // repeat of a body with an unbounded part.
-      if (q && q.repeats && ((q.unbounded && (inner.repeat || inner.alt)) || inner.unbounded)) {
-        return 'nested quantifiers (a repeated group containing a repeat or an alternation) are not allowed';
-      }
-      mark({ repeat: inner.repeat || Boolean(q?.repeats), unbounded: inner.unbounded || Boolean(q?.unbounded) });
-      i += 1 + (q?.length ?? 0);
-      continue;
-    }
-    const q = readQuantifier(pattern, i);
-    if (q) {
-      mark({ repeat: q.repeats, unbounded: q.unbounded });
-      i += q.length;
-      continue;
+    if (ch === '(' && pattern[i + 1] === '?') {
+      const rest = pattern.slice(i + 2, i + 4);
+      if (rest.startsWith('=') || rest.startsWith('!')) return 'lookahead is not supported by RE2: match the context instead, or use a near rule';
+      if (rest === '<=' || rest === '<!') return 'lookbehind is not supported by RE2: match the context instead, or use a near rule';
     }
     i++;
   }
@@ -87,38 +64,39 @@ function skipClass(pattern: string, at: number): number {
   let i = at + 1;
   if (pattern[i] === '^') i++;
   if (pattern[i] === ']') i++;
-  while (i < pattern.length && pattern[i] !== ']') i += pattern[i] === '\\' ? 2 : 1;
+  while (i < pattern.length && pattern[i] !== ']') {
+    // POSIX classes such as [[:alpha:]] nest one level of brackets.
+    if (pattern[i] === '[' && pattern[i + 1] === ':') {
+      const close = pattern.indexOf(':]', i + 2);
+      i = close < 0 ? i + 1 : close + 2;
+      continue;
+    }
+    i += pattern[i] === '\\' ? 2 : 1;
+  }
   return i + 1;
 }
 
-interface Quantifier {
-  length: number;
-  /** More than one repetition possible. */
-  repeats: boolean;
-  unbounded: boolean;
+const UNICODE_SPACES = /[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/g;
+
+/**
+ * The text regex rules run on: the original with every Unicode space replaced by an ASCII space.
+ * Each of those is one UTF-16 unit, so offsets into it are offsets into the original.
+ */
+export function regexInput(text: string): string {
+  UNICODE_SPACES.lastIndex = 0;
+  return UNICODE_SPACES.test(text) ? text.replace(UNICODE_SPACES, ' ') : text;
 }
 
-function readQuantifier(pattern: string, at: number): Quantifier | undefined {
-  const ch = pattern[at];
-  let length = 0;
-  let repeats = false;
-  let unbounded = false;
-  if (ch === '*' || ch === '+') {
-    length = 1;
-    repeats = true;
-    unbounded = true;
-  } else if (ch === '?') {
-    length = 1;
-  } else if (ch === '{') {
-    const m = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(at));
-    if (!m) return undefined;
-    length = m[0].length;
-    const max = m[2] === undefined ? Number(m[1]) : m[3] === '' ? Infinity : Number(m[3]);
-    repeats = max > 1;
-    unbounded = max === Infinity;
-  } else {
-    return undefined;
+/** Matches of `regex` in `text`, as [start, end) UTF-16 offsets, empty matches skipped. */
+export function* patternMatches(regex: CompiledPattern, text: string, max: number): Generator<[number, number]> {
+  const matcher = regex.matcher(text);
+  let found = 0;
+  while (found < max && matcher.find()) {
+    const start = matcher.start();
+    const end = matcher.end();
+    if (end > start) {
+      found++;
+      yield [start, end];
+    }
   }
-  if (pattern[at + length] === '?') length++; // lazy modifier
-  return { length, repeats, unbounded };
 }

@@ -82,8 +82,10 @@ export type RuleDefinition = TermsRule | NearRule | SetRule | RegexRule | Entiti
 export const fileSchema = z.strictObject({
   category: z.enum(CATEGORIES).optional(),
   description: z.string().optional(),
-  /** Suggested alert threshold for the category (targets may override). */
+  /** Alert threshold for the category (targets may override; see docs/rules.md for the precedence). */
   threshold: z.number().min(0).max(1).optional(),
+  /** false: an extra category file whose rules run only for targets that switch the category on. */
+  enabled: z.boolean().optional(),
   lists: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'list names use lower-case letters, digits and dashes'), termList).optional(),
   unless: unlessField,
   rules: z.array(z.unknown()).optional(),
