@@ -30,6 +30,24 @@ export interface PageDocument {
   evidence?: PageEvidenceRef;
   /** The content hash of an earlier page this one nearly duplicates (mirrors share its alerts). */
   nearDuplicateOf?: string;
+  /** The page's images and downloadable files as hashed (their bytes are never stored). */
+  media?: PageMedia[];
+}
+
+/** One image or file of a page, hashed as it streamed (workers/page-media.ts). */
+export interface PageMedia {
+  /** As linked (inline `data:` images: their type and length only). */
+  url: string;
+  kind: 'image' | 'file';
+  sha256: string;
+  md5?: string;
+  /** 64-bit DCT perceptual hash, 16 hex digits (images only). */
+  phash?: string;
+  /** Why an image has no pHash (e.g. image-undecodable, image-too-large). */
+  phashError?: string;
+  bytes: number;
+  /** The declared MIME type ('' when none). */
+  mediaType: string;
 }
 
 export interface PageEvidenceRef {
@@ -43,6 +61,50 @@ export interface PageEvidenceRef {
 export const ALERT_STATUSES = ['new', 'assigned', 'confirmed', 'dismissed', 'escalated', 'referred'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
+/** Why an alert was dismissed (indexer/decisions.ts says which reasons blame the rules). */
+export const DISMISS_REASONS = [
+  'false-positive',
+  'legitimate-content',
+  'wrong-category',
+  'duplicate',
+  'not-actionable',
+  'out-of-jurisdiction',
+] as const;
+export type DismissReason = (typeof DISMISS_REASONS)[number];
+
+export interface AlertDecisionInput {
+  status: AlertStatus;
+  /** Required when dismissing. */
+  reason?: DismissReason;
+  comment?: string;
+  /** Who decided (user name); the review desk supplies the signed-in user. */
+  actor: string;
+  /** ISO time; defaults to now. */
+  at?: string;
+}
+
+/** A validated decision (indexer/decisions.ts: validateDecision); the latest one is kept on the alert. */
+export interface AlertDecision {
+  status: AlertStatus;
+  reason?: DismissReason;
+  comment?: string;
+  actor: string;
+  at: string;
+}
+
+/** One line of an alert's decision history, which is append-only. */
+export interface AlertDecisionRecord extends AlertDecision {
+  alertId: string;
+  previousStatus: AlertStatus;
+}
+
+/** Decisions that bear on one rule's precision, counted over the alerts it raised. */
+export interface RuleOutcomeCount {
+  ruleId: string;
+  confirmed: number;
+  dismissed: number;
+}
+
 /** What a page contributes to an alert; the index merges it into the alert with the same id. */
 export interface AlertObservation {
   /** alertId(contentHash, category). */
@@ -51,6 +113,8 @@ export interface AlertObservation {
   score: number;
   tags: string[];
   ruleIds: string[];
+  /** Weight of each rule's hit on this page (after negative context): what calibration scales. */
+  ruleWeights?: Record<string, number>;
   contentHash: string;
   pageId: string;
   url: string;
@@ -64,8 +128,17 @@ export interface Alert {
   category: Category;
   /** Highest score observed. */
   score: number;
+  /**
+   * The score recalibrated with the precision analysts' decisions give each rule
+   * (extractors/calibration.ts); the queue ranks by it. Equal to the raw noisy-OR before any decision.
+   */
+  calibratedScore: number;
   tags: string[];
   ruleIds: string[];
+  /** Highest hit weight seen per rule. */
+  ruleWeights: Record<string, number>;
+  /** The latest analyst decision, if any. */
+  decision?: AlertDecision;
   contentHash: string;
   targetId: string;
   /** The first page that raised it. */
@@ -153,9 +226,26 @@ export interface SearchIndex {
   indexPage(page: PageDocument, observations: AlertObservation[]): Promise<IndexPageResult>;
   getPage(id: string): Promise<PageDocument | null>;
   search(query: SearchQuery): Promise<SearchResult>;
-  /** Ranked by score then lastSeen, newest first. */
+  /** Ranked by calibrated score, then lastSeen (newest first), then id. */
   listAlerts(filter: AlertFilter): Promise<Alert[]>;
   getAlert(id: string): Promise<Alert | null>;
+  /**
+   * Records a validated decision: the alert takes its status and keeps it as its latest decision,
+   * and a line is appended to the alert's history. Resolves to the updated alert, or null when
+   * there is no such alert (nothing is recorded then).
+   */
+  decideAlert(id: string, decision: AlertDecision): Promise<Alert | null>;
+  /** The alert's decisions, oldest first. Nothing can edit or remove them. */
+  alertHistory(id: string): Promise<AlertDecisionRecord[]>;
+  /** Per rule, the current decisions on the alerts it raised that bear on its precision. */
+  ruleOutcomes(): Promise<RuleOutcomeCount[]>;
+  /** The calibration factors in force (rule id -> factor; absent rules are 1). */
+  ruleFactors(): Promise<Record<string, number>>;
+  /**
+   * Stores new calibration factors and recomputes the calibrated score of every alert raised by a
+   * rule whose factor changed. New observations are merged with the stored factors.
+   */
+  applyRuleFactors(factors: Record<string, number>): Promise<{ alertsUpdated: number }>;
   countPages(): Promise<number>;
   /**
    * Every stored page, in id order, a batch at a time (retro-hunts, re-analysis). A page written

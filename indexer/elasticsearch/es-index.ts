@@ -11,10 +11,13 @@ import { Client, errors } from '@elastic/elasticsearch';
 import type { estypes } from '@elastic/elasticsearch';
 import type {
   Alert,
+  AlertDecision,
+  AlertDecisionRecord,
   AlertFilter,
   AlertObservation,
   IndexPageResult,
   PageDocument,
+  RuleOutcomeCount,
   SearchIndex,
   SearchQuery,
   ScanPagesOptions,
@@ -23,7 +26,20 @@ import type {
 } from '../types.ts';
 import { resolveSearch } from '../search-input.ts';
 import { bulkItemError, wrapEsError } from './es-errors.ts';
-import { alertsIndexRequest, indexNames, pagesIndexRequest } from './mappings.ts';
+import { changedRules, checkFactors } from '../alert-merge.ts';
+import {
+  CALIBRATION_DOC_ID,
+  decisionRecordRequest,
+  decisionUpdateRequest,
+  factorsDocRequest,
+  historyFrom,
+  historyRequest,
+  recalibrateRequest,
+  ruleOutcomesFrom,
+  ruleOutcomesRequest,
+} from './decision-bodies.ts';
+import type { EsDecisionSource } from './decision-bodies.ts';
+import { indexNames, indexRequests } from './mappings.ts';
 import type { IndexNames } from './mappings.ts';
 import { alertListRequest, pageScanRequest, pageSearchRequest, searchHitFrom, totalOf } from './search-bodies.ts';
 import type { EsHitSource } from './search-bodies.ts';
@@ -43,12 +59,22 @@ export interface ElasticsearchIndexOptions {
 
 export const DEFAULT_ES_PREFIX = 'vigie';
 
+/**
+ * How long a worker merges new observations with the calibration factors it last read. A
+ * decision made in another process reaches new alerts within this time; the alerts that exist
+ * are recalibrated by the decision itself (applyRuleFactors).
+ */
+export const FACTORS_CACHE_MS = 30_000;
+/** Attempts of a decision against concurrent changes of the same alert (optimistic concurrency). */
+const DECISION_ATTEMPTS = 5;
+
 export class ElasticsearchIndex implements SearchIndex {
   readonly names: IndexNames;
   readonly #client: Client;
   readonly #ownsClient: boolean;
   readonly #refresh: estypes.Refresh;
   #closed = false;
+  #factors: { value: Record<string, number>; readAtMs: number } | undefined;
 
   constructor(options: ElasticsearchIndexOptions) {
     if (options.client === undefined && options.node === undefined) {
@@ -61,9 +87,13 @@ export class ElasticsearchIndex implements SearchIndex {
   }
 
   async init(): Promise<void> {
-    for (const request of [pagesIndexRequest(this.names.pages), alertsIndexRequest(this.names.alerts)]) {
+    for (const request of indexRequests(this.names)) {
       try {
-        if (await this.#client.indices.exists({ index: request.index })) continue;
+        if (await this.#client.indices.exists({ index: request.index })) {
+          // Mappings only grow: new fields of a newer Vigie are added to an existing index.
+          if (request.mappings?.properties) await this.#client.indices.putMapping({ index: request.index, properties: request.mappings.properties });
+          continue;
+        }
         await this.#client.indices.create(request);
       } catch (err) {
         // Another worker created it between our check and our create: that is what we wanted.
@@ -74,7 +104,8 @@ export class ElasticsearchIndex implements SearchIndex {
   }
 
   async indexPage(page: PageDocument, observations: AlertObservation[]): Promise<IndexPageResult> {
-    const operations = indexPageOperations(this.names, page, observations);
+    const factors = observations.length > 0 ? await this.#currentFactors() : {};
+    const operations = indexPageOperations(this.names, page, observations, factors);
     let response: estypes.BulkResponse;
     try {
       response = await this.#client.bulk<EsPageSource | EsAlertSource>({ operations, refresh: this.#refresh });
@@ -126,6 +157,62 @@ export class ElasticsearchIndex implements SearchIndex {
     return response.found && response._source !== undefined ? alertFromSource(response._source) : null;
   }
 
+  async decideAlert(id: string, decision: AlertDecision): Promise<Alert | null> {
+    for (let attempt = 1; ; attempt += 1) {
+      const read = await this.#call(`cannot read alert ${id}`, () =>
+        this.#client.get<EsAlertSource>({ index: this.names.alerts, id, _source_excludes: ['pageIds'] }, { ignore: [404] }),
+      );
+      if (!read.found || read._source === undefined || read._seq_no === undefined || read._primary_term === undefined) return null;
+      const alert = alertFromSource(read._source);
+      try {
+        await this.#client.update(decisionUpdateRequest(this.names, id, decision, { seqNo: read._seq_no, primaryTerm: read._primary_term }, this.#refresh));
+      } catch (err) {
+        // Someone else changed the alert since we read it (a merge, another decision): read again.
+        if (err instanceof errors.ResponseError && err.statusCode === 409 && attempt < DECISION_ATTEMPTS) continue;
+        throw wrapEsError(err, `cannot record the decision on alert ${id}`);
+      }
+      await this.#call(`cannot append the decision on alert ${id} to its history`, () =>
+        this.#client.index(decisionRecordRequest(this.names, id, alert.status, decision, Date.now(), this.#refresh)),
+      );
+      return { ...alert, status: decision.status, decision };
+    }
+  }
+
+  async alertHistory(id: string): Promise<AlertDecisionRecord[]> {
+    const response = await this.#call(`cannot read the history of alert ${id}`, () =>
+      this.#client.search<EsDecisionSource>(historyRequest(this.names, id)),
+    );
+    return historyFrom(response.hits.hits);
+  }
+
+  async ruleOutcomes(): Promise<RuleOutcomeCount[]> {
+    const response = await this.#call('cannot count decisions per rule', () => this.#client.search(ruleOutcomesRequest(this.names)));
+    return ruleOutcomesFrom(response.aggregations as Record<string, unknown> | undefined);
+  }
+
+  async ruleFactors(): Promise<Record<string, number>> {
+    const response = await this.#call('cannot read the calibration factors', () =>
+      this.#client.get<{ factors?: Record<string, number> }>({ index: this.names.calibration, id: CALIBRATION_DOC_ID }, { ignore: [404] }),
+    );
+    const factors = response.found ? (response._source?.factors ?? {}) : {};
+    this.#factors = { value: factors, readAtMs: Date.now() };
+    return factors;
+  }
+
+  async applyRuleFactors(factors: Record<string, number>): Promise<{ alertsUpdated: number }> {
+    const checked = checkFactors(factors);
+    const changed = changedRules(await this.ruleFactors(), checked);
+    await this.#call('cannot store the calibration factors', () =>
+      this.#client.index(factorsDocRequest(this.names, checked, new Date(), this.#refresh)),
+    );
+    this.#factors = { value: checked, readAtMs: Date.now() };
+    if (changed.length === 0) return { alertsUpdated: 0 };
+    const response = await this.#call('cannot recalibrate alerts', () =>
+      this.#client.updateByQuery(recalibrateRequest(this.names, changed, checked, this.#refresh !== false)),
+    );
+    return { alertsUpdated: response.updated ?? 0 };
+  }
+
   async countPages(): Promise<number> {
     const response = await this.#call('cannot count pages', () => this.#client.count({ index: this.names.pages }));
     return response.count;
@@ -144,6 +231,11 @@ export class ElasticsearchIndex implements SearchIndex {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#ownsClient) await this.#client.close();
+  }
+
+  async #currentFactors(): Promise<Record<string, number>> {
+    if (this.#factors !== undefined && Date.now() - this.#factors.readAtMs < FACTORS_CACHE_MS) return this.#factors.value;
+    return this.ruleFactors();
   }
 
   async #call<T>(what: string, request: () => Promise<T>): Promise<T> {

@@ -7,10 +7,14 @@ import type { estypes } from '@elastic/elasticsearch';
 export interface IndexNames {
   pages: string;
   alerts: string;
+  /** Analysts' decisions, append-only: Vigie only ever creates documents there. */
+  decisions: string;
+  /** One document: the calibration factors in force. */
+  calibration: string;
 }
 
 export function indexNames(prefix: string): IndexNames {
-  return { pages: `${prefix}-pages`, alerts: `${prefix}-alerts` };
+  return { pages: `${prefix}-pages`, alerts: `${prefix}-alerts`, decisions: `${prefix}-decisions`, calibration: `${prefix}-calibration` };
 }
 
 /** Keyword values longer than this are kept in _source but not indexed (Lucene's term limit is 32 KB). */
@@ -102,8 +106,11 @@ export function alertsMappings(): estypes.MappingTypeMapping {
       status: keyword,
       category: keyword,
       score: { type: 'double' },
+      calibratedScore: { type: 'double' },
       tags: keyword,
       ruleIds: keyword,
+      ruleWeights: storedOnly,
+      decision: decisionProperties(),
       contentHash: keyword,
       targetId: keyword,
       pageId: keyword,
@@ -116,10 +123,45 @@ export function alertsMappings(): estypes.MappingTypeMapping {
   };
 }
 
+function decisionProperties(): estypes.MappingProperty {
+  return {
+    properties: {
+      status: keyword,
+      reason: keyword,
+      actor: keyword,
+      at: { type: 'date' },
+      comment: { type: 'keyword', index: false, doc_values: false },
+    },
+  };
+}
+
+/** One document per decision, never updated; `recordedMs` orders decisions made within one millisecond. */
+export function decisionsMappings(): estypes.MappingTypeMapping {
+  const decision = decisionProperties() as { properties: Record<string, estypes.MappingProperty> };
+  return {
+    dynamic: false,
+    properties: { alertId: keyword, previousStatus: keyword, recordedMs: { type: 'long' }, ...decision.properties },
+  };
+}
+
+export function calibrationMappings(): estypes.MappingTypeMapping {
+  return { dynamic: false, properties: { factors: storedOnly, updatedAt: { type: 'date' } } };
+}
+
 export function pagesIndexRequest(index: string): estypes.IndicesCreateRequest {
   return { index, settings: textAnalysisSettings(), mappings: pagesMappings() };
 }
 
 export function alertsIndexRequest(index: string): estypes.IndicesCreateRequest {
   return { index, mappings: alertsMappings() };
+}
+
+/** Every index Vigie needs, with its settings and mappings. */
+export function indexRequests(names: IndexNames): estypes.IndicesCreateRequest[] {
+  return [
+    pagesIndexRequest(names.pages),
+    alertsIndexRequest(names.alerts),
+    { index: names.decisions, mappings: decisionsMappings() },
+    { index: names.calibration, mappings: calibrationMappings() },
+  ];
 }

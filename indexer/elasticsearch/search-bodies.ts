@@ -82,7 +82,7 @@ export function totalOf(total: estypes.SearchTotalHits | number | undefined): nu
   return typeof total === 'number' ? total : total.value;
 }
 
-/** The alert queue: highest score first, then most recently seen, then id for a stable order. */
+/** The alert queue: highest calibrated score first, then most recently seen, then id for a stable order. */
 export function alertListRequest(index: string, filter: AlertFilter): estypes.SearchRequest {
   const { limit, offset } = resolvePaging(filter.limit, filter.offset);
   const conditions: estypes.QueryDslQueryContainer[] = [];
@@ -94,7 +94,8 @@ export function alertListRequest(index: string, filter: AlertFilter): estypes.Se
     from: offset,
     size: limit,
     query: { bool: { filter: conditions } },
-    sort: [{ score: { order: 'desc' } }, { lastSeen: { order: 'desc' } }, { id: { order: 'asc' } }],
+    // Alerts stored before calibration lack calibratedScore and sort last until recalibrated.
+    sort: [{ calibratedScore: { order: 'desc', missing: '_last' } }, { lastSeen: { order: 'desc' } }, { id: { order: 'asc' } }],
     _source: { excludes: ['pageIds'] },
   };
 }

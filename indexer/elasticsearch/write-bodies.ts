@@ -3,7 +3,8 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { Alert, AlertObservation, PageDocument } from '../types.ts';
 import { MAX_ALERT_URLS } from '../types.ts';
-import { canonicalObservation, newAlert } from '../alert-merge.ts';
+import { canonicalObservation, newAlert, observationWeights } from '../alert-merge.ts';
+import type { RuleFactors } from '../alert-merge.ts';
 import { canonicalTime, hostOf, hostSuffixes, pageCategories, pageEntityKeys, timeMs } from '../page-fields.ts';
 import type { IndexNames } from './mappings.ts';
 
@@ -53,18 +54,39 @@ const ALERT_FIELDS = [
   'pageCount', 'firstSeen', 'lastSeen',
 ] as const satisfies readonly (keyof Alert)[];
 
+/** An alert back from a stored source; alerts stored before calibration get its neutral values. */
 export function alertFromSource(source: Partial<EsAlertSource>): Alert {
   const alert: Partial<Record<keyof Alert, unknown>> = {};
   for (const field of ALERT_FIELDS) alert[field] = source[field];
+  alert.calibratedScore = source.calibratedScore ?? source.score;
+  alert.ruleWeights = source.ruleWeights ?? {};
+  if (source.decision !== undefined && source.decision !== null) alert.decision = source.decision;
   return alert as Alert;
 }
+
+/**
+ * The calibrated score in painless, as extractors/calibration.ts computes it: the noisy-OR of the
+ * alert's rule weights times their factors (absent factors are 1), each capped to [0, 1], rounded
+ * to 3 decimals; an alert without rule weights keeps its raw score. Leaves it in `calibrated`.
+ */
+const CALIBRATE_SNIPPET = `
+double miss = 1.0;
+boolean weighed = false;
+for (String rule : a.ruleWeights.keySet()) {
+  double factor = params.factors[rule] == null ? 1.0 : params.factors[rule];
+  miss *= 1.0 - Math.min(1.0, Math.max(0.0, a.ruleWeights[rule] * factor));
+  weighed = true;
+}
+double calibrated = weighed ? Math.round((1.0 - miss) * 1000.0) / 1000.0 : a.score;
+`.trim();
 
 /**
  * The merge rules of alert-merge.ts (mergeObservation), in painless: score and lastSeen take the
  * maximum (times are canonical ISO strings, so string order is time order), URLs, tags and rule
  * ids are appended distinct with URLs capped (oldest kept), a page counts once through pageIds,
- * and status, first page, target and firstSeen are kept. An observation that changes nothing
- * makes the update a noop, which is how alertsUpdated counts only real changes.
+ * rule weights take the maximum per rule and the calibrated score is recomputed with the factors
+ * in force, and status, decision, first page, target and firstSeen are kept. An observation that
+ * changes nothing makes the update a noop, which is how alertsUpdated counts only real changes.
  */
 export const MERGE_ALERT_SCRIPT = `
 def a = ctx._source;
@@ -78,13 +100,28 @@ if (!a.urls.contains(params.url) && a.urls.size() < params.maxUrls) { a.urls.add
 for (def tag : params.tags) { if (!a.tags.contains(tag)) { a.tags.add(tag); changed = true; } }
 for (def ruleId : params.ruleIds) { if (!a.ruleIds.contains(ruleId)) { a.ruleIds.add(ruleId); changed = true; } }
 if (!a.pageIds.contains(params.pageId)) { a.pageIds.add(params.pageId); a.pageCount = a.pageIds.size(); changed = true; }
+if (a.ruleWeights == null) { a.ruleWeights = new HashMap(); }
+for (String rule : params.ruleWeights.keySet()) {
+  double weight = params.ruleWeights[rule];
+  if (a.ruleWeights[rule] == null || weight > a.ruleWeights[rule]) { a.ruleWeights[rule] = weight; changed = true; }
+}
+${CALIBRATE_SNIPPET}
+if (a.calibratedScore == null || calibrated != a.calibratedScore) { a.calibratedScore = calibrated; changed = true; }
 if (!changed) { ctx.op = 'noop'; }
+`.trim();
+
+/** Recomputes an alert's calibrated score with new factors (update by query); a noop when unchanged. */
+export const RECALIBRATE_ALERT_SCRIPT = `
+def a = ctx._source;
+if (a.ruleWeights == null) { a.ruleWeights = new HashMap(); }
+${CALIBRATE_SNIPPET}
+if (a.calibratedScore != null && calibrated == a.calibratedScore) { ctx.op = 'noop'; } else { a.calibratedScore = calibrated; }
 `.trim();
 
 /** How often a concurrent update of the same alert by another worker is retried inside Elasticsearch. */
 export const ALERT_RETRY_ON_CONFLICT = 10;
 
-export function alertUpsert(observation: AlertObservation): estypes.BulkUpdateAction<EsAlertSource> {
+export function alertUpsert(observation: AlertObservation, factors: RuleFactors = {}): estypes.BulkUpdateAction<EsAlertSource> {
   const seen = canonicalObservation(observation);
   return {
     script: {
@@ -97,10 +134,12 @@ export function alertUpsert(observation: AlertObservation): estypes.BulkUpdateAc
         pageId: seen.pageId,
         tags: seen.tags,
         ruleIds: seen.ruleIds,
+        ruleWeights: observationWeights(seen),
+        factors: { ...factors },
         maxUrls: MAX_ALERT_URLS,
       },
     },
-    upsert: { ...newAlert(seen), pageIds: [seen.pageId] },
+    upsert: { ...newAlert(seen, factors), pageIds: [seen.pageId] },
   };
 }
 
@@ -116,6 +155,7 @@ export function indexPageOperations(
   names: IndexNames,
   page: PageDocument,
   observations: readonly AlertObservation[],
+  factors: RuleFactors = {},
 ): BulkLine[] {
   const source = pageSource(page);
   const lines: BulkLine[] = [
@@ -132,7 +172,7 @@ export function indexPageOperations(
   for (const observation of observations) {
     lines.push(
       { update: { _index: names.alerts, _id: observation.id, retry_on_conflict: ALERT_RETRY_ON_CONFLICT } },
-      alertUpsert(observation),
+      alertUpsert(observation, factors),
     );
   }
   return lines;

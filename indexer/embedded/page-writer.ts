@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { NonRetryableError } from '../../config/errors.ts';
 import type { Alert, AlertObservation, IndexPageResult, PageDocument } from '../types.ts';
 import { canonicalObservation, mergeObservation, newAlert } from '../alert-merge.ts';
+import type { RuleFactors } from '../alert-merge.ts';
 import { hostOf, pageCategories, pageEntityKeys, reversedHost, timeMs } from '../page-fields.ts';
 import { foldForFts } from './fts-text.ts';
 
@@ -64,13 +65,16 @@ export function prepareWrite(page: PageDocument, observations: readonly AlertObs
   };
 }
 
-interface AlertRow {
+export interface AlertRow {
   id: string;
   status: string;
   category: string;
   score: number;
+  calibrated_score: number;
   tags_json: string;
   rule_ids_json: string;
+  rule_weights_json: string;
+  decision_json: string | null;
   content_hash: string;
   target_id: string;
   page_id: string;
@@ -81,13 +85,15 @@ interface AlertRow {
 }
 
 export function alertFromRow(row: AlertRow): Alert {
-  return {
+  const alert: Alert = {
     id: row.id,
     status: row.status as Alert['status'],
     category: row.category as Alert['category'],
     score: row.score,
+    calibratedScore: row.calibrated_score,
     tags: JSON.parse(row.tags_json) as string[],
     ruleIds: JSON.parse(row.rule_ids_json) as string[],
+    ruleWeights: JSON.parse(row.rule_weights_json) as Record<string, number>,
     contentHash: row.content_hash,
     targetId: row.target_id,
     pageId: row.page_id,
@@ -96,16 +102,21 @@ export function alertFromRow(row: AlertRow): Alert {
     firstSeen: row.first_seen,
     lastSeen: row.last_seen,
   };
+  if (row.decision_json !== null) alert.decision = JSON.parse(row.decision_json) as Alert['decision'];
+  return alert;
 }
 
-function alertToRow(alert: Alert): AlertRow {
+export function alertToRow(alert: Alert): AlertRow {
   return {
     id: alert.id,
     status: alert.status,
     category: alert.category,
     score: alert.score,
+    calibrated_score: alert.calibratedScore,
     tags_json: JSON.stringify(alert.tags),
     rule_ids_json: JSON.stringify(alert.ruleIds),
+    rule_weights_json: JSON.stringify(alert.ruleWeights),
+    decision_json: alert.decision === undefined ? null : JSON.stringify(alert.decision),
     content_hash: alert.contentHash,
     target_id: alert.targetId,
     page_id: alert.pageId,
@@ -139,14 +150,27 @@ export function createPageWriter(db: Database.Database): PageWriter {
   const insertLink = db.prepare('INSERT OR IGNORE INTO alert_pages (alert_id, page_id) VALUES (?, ?)');
   const selectAlert = db.prepare('SELECT * FROM alerts WHERE id = ?');
   const insertAlert = db.prepare(
-    `INSERT INTO alerts (id, status, category, score, tags_json, rule_ids_json, content_hash, target_id, page_id, urls_json, page_count, first_seen, last_seen)
-     VALUES (@id, @status, @category, @score, @tags_json, @rule_ids_json, @content_hash, @target_id, @page_id, @urls_json, @page_count, @first_seen, @last_seen)`,
+    `INSERT INTO alerts (id, status, category, score, calibrated_score, tags_json, rule_ids_json, rule_weights_json, decision_json,
+       content_hash, target_id, page_id, urls_json, page_count, first_seen, last_seen)
+     VALUES (@id, @status, @category, @score, @calibrated_score, @tags_json, @rule_ids_json, @rule_weights_json, @decision_json,
+       @content_hash, @target_id, @page_id, @urls_json, @page_count, @first_seen, @last_seen)`,
   );
   const updateAlert = db.prepare(
-    `UPDATE alerts SET score = @score, tags_json = @tags_json, rule_ids_json = @rule_ids_json, urls_json = @urls_json,
-       page_count = @page_count, last_seen = @last_seen
+    `UPDATE alerts SET score = @score, calibrated_score = @calibrated_score, tags_json = @tags_json, rule_ids_json = @rule_ids_json,
+       rule_weights_json = @rule_weights_json, urls_json = @urls_json, page_count = @page_count, last_seen = @last_seen
      WHERE id = @id`,
   );
+  const selectFactor = db.prepare('SELECT factor FROM rule_factors WHERE rule_id = ?').pluck();
+
+  /** The stored factors of these rules, read inside the write transaction so they are current. */
+  function factorsOf(ruleIds: Iterable<string>): RuleFactors {
+    const factors: Record<string, number> = {};
+    for (const ruleId of ruleIds) {
+      const factor = selectFactor.get(ruleId) as number | undefined;
+      if (factor !== undefined) factors[ruleId] = factor;
+    }
+    return factors;
+  }
 
   function writeDerived(seq: number | bigint, write: PreparedWrite): void {
     insertFts.run(seq, foldForFts(write.row.title), foldForFts(write.row.text));
@@ -177,10 +201,12 @@ export function createPageWriter(db: Database.Database): PageWriter {
     const linkAdded = insertLink.run(observation.id, observation.pageId).changes > 0;
     const row = selectAlert.get(observation.id) as AlertRow | undefined;
     if (row === undefined) {
-      insertAlert.run(alertToRow(newAlert(observation)));
+      insertAlert.run(alertToRow(newAlert(observation, factorsOf(Object.keys(observation.ruleWeights ?? {})))));
       return 'created';
     }
-    const { alert, changed } = mergeObservation(alertFromRow(row), observation, linkAdded);
+    const existing = alertFromRow(row);
+    const rules = new Set([...Object.keys(existing.ruleWeights), ...Object.keys(observation.ruleWeights ?? {})]);
+    const { alert, changed } = mergeObservation(existing, observation, linkAdded, factorsOf(rules));
     if (!changed) return 'unchanged';
     updateAlert.run(alertToRow(alert));
     return 'updated';

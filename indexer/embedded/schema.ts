@@ -76,7 +76,40 @@ CREATE TABLE alert_pages (
 ) WITHOUT ROWID;
 `;
 
-const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [(db) => db.exec(V1)];
+// Analysts' decisions and calibration (issue 4): the latest decision and the per-rule weights on
+// the alert, the calibrated score the queue ranks by, an append-only decision history (triggers
+// refuse UPDATE and DELETE, so no code path can rewrite it), and the calibration factors in force.
+const V2 = `
+ALTER TABLE alerts ADD COLUMN calibrated_score REAL NOT NULL DEFAULT 0;
+ALTER TABLE alerts ADD COLUMN rule_weights_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE alerts ADD COLUMN decision_json TEXT;
+UPDATE alerts SET calibrated_score = score;
+CREATE INDEX alerts_calibrated_rank ON alerts (calibrated_score DESC, last_seen DESC, id);
+CREATE INDEX alerts_status_calibrated_rank ON alerts (status, calibrated_score DESC, last_seen DESC, id);
+
+CREATE TABLE alert_decisions (
+  seq INTEGER PRIMARY KEY,
+  alert_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  previous_status TEXT NOT NULL,
+  reason TEXT,
+  comment TEXT,
+  actor TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX alert_decisions_alert ON alert_decisions (alert_id, seq);
+CREATE TRIGGER alert_decisions_no_update BEFORE UPDATE ON alert_decisions
+  BEGIN SELECT RAISE(ABORT, 'alert decisions are append-only'); END;
+CREATE TRIGGER alert_decisions_no_delete BEFORE DELETE ON alert_decisions
+  BEGIN SELECT RAISE(ABORT, 'alert decisions are append-only'); END;
+
+CREATE TABLE rule_factors (
+  rule_id TEXT PRIMARY KEY,
+  factor REAL NOT NULL
+) WITHOUT ROWID;
+`;
+
+const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [(db) => db.exec(V1), (db) => db.exec(V2)];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

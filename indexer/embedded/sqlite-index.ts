@@ -9,10 +9,13 @@ import { NonRetryableError } from '../../config/errors.ts';
 import type { Category } from '../../extractors/types.ts';
 import type {
   Alert,
+  AlertDecision,
+  AlertDecisionRecord,
   AlertFilter,
   AlertObservation,
   IndexPageResult,
   PageDocument,
+  RuleOutcomeCount,
   SearchIndex,
   SearchQuery,
   ScanPagesOptions,
@@ -21,6 +24,7 @@ import type {
 } from '../types.ts';
 import { timeMs } from '../page-fields.ts';
 import { leadingExcerpt, resolvePaging, resolveSearch } from '../search-input.ts';
+import { AlertDecisions } from './alert-decisions.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { GroupCommitStats, Outcome } from './group-commit.ts';
 import { alertFromRow, createPageWriter, prepareWrite } from './page-writer.ts';
@@ -58,6 +62,7 @@ export class EmbeddedIndex implements SearchIndex {
   readonly #options: Required<Omit<EmbeddedIndexOptions, 'dataDir' | 'fileName'>>;
   #db: Database.Database | undefined;
   #commits: GroupCommit<PreparedWrite, IndexPageResult> | undefined;
+  #decisions: AlertDecisions | undefined;
   #closed = false;
   readonly #statements = new Map<string, Database.Statement>();
 
@@ -97,6 +102,7 @@ export class EmbeddedIndex implements SearchIndex {
       }),
     );
     this.#db = db;
+    this.#decisions = new AlertDecisions(db);
     this.#commits = new GroupCommit({
       windowMs: this.#options.groupCommitWindowMs,
       maxBatch: this.#options.maxBatchSize,
@@ -170,13 +176,35 @@ export class EmbeddedIndex implements SearchIndex {
       params[column] = value;
     }
     const sql = `SELECT * FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY score DESC, last_seen DESC, id LIMIT @limit OFFSET @offset`;
+      ORDER BY calibrated_score DESC, last_seen DESC, id LIMIT @limit OFFSET @offset`;
     return (this.#statement(sql).all(params) as Parameters<typeof alertFromRow>[0][]).map(alertFromRow);
   }
 
   async getAlert(id: string): Promise<Alert | null> {
     const row = this.#statement('SELECT * FROM alerts WHERE id = ?').get(id) as Parameters<typeof alertFromRow>[0] | undefined;
     return row === undefined ? null : alertFromRow(row);
+  }
+
+  async decideAlert(id: string, decision: AlertDecision): Promise<Alert | null> {
+    return this.#alertDecisions().decide(id, decision);
+  }
+
+  async alertHistory(id: string): Promise<AlertDecisionRecord[]> {
+    return this.#alertDecisions().history(id);
+  }
+
+  async ruleOutcomes(): Promise<RuleOutcomeCount[]> {
+    return this.#alertDecisions().outcomes();
+  }
+
+  async ruleFactors(): Promise<Record<string, number>> {
+    return this.#alertDecisions().factors();
+  }
+
+  async applyRuleFactors(factors: Record<string, number>): Promise<{ alertsUpdated: number }> {
+    // Pending page writes go first, so their alerts are recalibrated too.
+    this.#writer().flush();
+    return { alertsUpdated: this.#alertDecisions().applyFactors(factors) };
   }
 
   async countPages(): Promise<number> {
@@ -190,6 +218,7 @@ export class EmbeddedIndex implements SearchIndex {
     this.#commits?.flush();
     this.#db?.close();
     this.#db = undefined;
+    this.#decisions = undefined;
     this.#statements.clear();
   }
 
@@ -204,6 +233,11 @@ export class EmbeddedIndex implements SearchIndex {
       throw new NonRetryableError('index-not-initialised', 'call init() before using the embedded index');
     }
     return this.#db;
+  }
+
+  #alertDecisions(): AlertDecisions {
+    this.#open();
+    return this.#decisions as AlertDecisions;
   }
 
   #writer(): GroupCommit<PreparedWrite, IndexPageResult> {

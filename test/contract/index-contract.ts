@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Entity } from '../../extractors/types.ts';
 import { alertId } from '../../indexer/ids.ts';
 import { MAX_ALERT_URLS } from '../../indexer/types.ts';
-import type { PageDocument, SearchIndex } from '../../indexer/types.ts';
+import type { AlertDecision, PageDocument, SearchIndex } from '../../indexer/types.ts';
 import { flaggedPage, makeFlag, makePage, minutesAfter, observe } from './index-fixtures.ts';
 
 const T0 = '2024-05-01T10:00:00.000Z';
@@ -215,6 +215,92 @@ export function runIndexContract(name: string, makeIndex: () => Promise<SearchIn
         expect(await index.listAlerts({ status: 'dismissed' })).toEqual([]);
         expect((await index.listAlerts({ limit: 2, offset: 1 })).map((alert) => alert.id)).toEqual([ids[3], ids[1]]);
         expect(await index.getAlert('no-such-alert')).toBeNull();
+      });
+    });
+
+    describe('decisions and calibration', () => {
+      const analyst = (status: AlertDecision['status'], extra: Partial<AlertDecision> = {}): AlertDecision => ({
+        status, actor: 'analyste-1', at: minutesAfter(T0, 60), ...extra,
+      });
+
+      async function alertOf(index: SearchIndex, text: string, ruleIds: string[], score = 0.8): Promise<string> {
+        const { page, observations } = flaggedPage('drugs', { text, url: `https://example.org/${encodeURIComponent(text)}`, ruleIds, score });
+        await index.indexPage(page, observations);
+        return observations[0]!.id;
+      }
+
+      it('records a decision on the alert and appends it to its history; an unknown alert records nothing', async () => {
+        const index = await open();
+        const id = await alertOf(index, 'Vente de résine, livraison.', ['drugs-sale']);
+        expect(await index.alertHistory(id)).toEqual([]);
+        const dismissed = await index.decideAlert(id, analyst('dismissed', { reason: 'legitimate-content', comment: 'article de presse' }));
+        expect(dismissed).toMatchObject({ id, status: 'dismissed', decision: { status: 'dismissed', reason: 'legitimate-content', actor: 'analyste-1' } });
+        await index.decideAlert(id, analyst('confirmed', { at: minutesAfter(T0, 90), actor: 'chef' }));
+        const stored = await index.getAlert(id);
+        expect(stored).toMatchObject({ status: 'confirmed', decision: { status: 'confirmed', actor: 'chef' } });
+        expect(stored!.decision!.reason).toBeUndefined();
+        expect(await index.alertHistory(id)).toEqual([
+          { alertId: id, status: 'dismissed', previousStatus: 'new', reason: 'legitimate-content', comment: 'article de presse', actor: 'analyste-1', at: minutesAfter(T0, 60) },
+          { alertId: id, status: 'confirmed', previousStatus: 'dismissed', actor: 'chef', at: minutesAfter(T0, 90) },
+        ]);
+        expect(await index.decideAlert('no-such-alert', analyst('confirmed'))).toBeNull();
+        expect(await index.alertHistory('no-such-alert')).toEqual([]);
+      });
+
+      it('a new sighting of decided content keeps its status and decision', async () => {
+        const index = await open();
+        const { page, observations } = flaggedPage('drugs', { text: 'Vente de résine.', ruleIds: ['drugs-sale'] });
+        await index.indexPage(page, observations);
+        await index.decideAlert(observations[0]!.id, analyst('dismissed', { reason: 'false-positive' }));
+        const mirror = makePage({ url: 'https://mirror.example/r', text: 'Vente de résine.' });
+        await index.indexPage(mirror, [observe(mirror, 'drugs', { ruleIds: ['drugs-sale', 'drugs-other'], seenAt: minutesAfter(T0, 5) })]);
+        const alert = await index.getAlert(observations[0]!.id);
+        expect(alert).toMatchObject({ status: 'dismissed', decision: { reason: 'false-positive' }, pageCount: 2 });
+        expect(alert!.ruleIds).toEqual(['drugs-sale', 'drugs-other']);
+      });
+
+      it('counts per rule the alerts confirmed and those dismissed for a reason that blames detection', async () => {
+        const index = await open();
+        const a = await alertOf(index, 'texte a', ['r-1']);
+        const b = await alertOf(index, 'texte b', ['r-1', 'r-2']);
+        const c = await alertOf(index, 'texte c', ['r-2']);
+        const d = await alertOf(index, 'texte d', ['r-2']);
+        const e = await alertOf(index, 'texte e', ['r-3']);
+        await alertOf(index, 'texte f', ['r-1']);
+        await index.decideAlert(a, analyst('confirmed'));
+        await index.decideAlert(b, analyst('dismissed', { reason: 'false-positive' }));
+        await index.decideAlert(c, analyst('dismissed', { reason: 'duplicate' }));
+        await index.decideAlert(d, analyst('referred'));
+        // Confirmed, then dismissed as out of jurisdiction: the latest decision says nothing about the rule.
+        await index.decideAlert(e, analyst('confirmed'));
+        await index.decideAlert(e, analyst('dismissed', { reason: 'out-of-jurisdiction' }));
+        expect(await index.ruleOutcomes()).toEqual([
+          { ruleId: 'r-1', confirmed: 1, dismissed: 1 },
+          { ruleId: 'r-2', confirmed: 1, dismissed: 1 },
+        ]);
+      });
+
+      it('ranks the queue by calibrated score, recalibrates alerts when factors change, and merges new sightings with them', async () => {
+        const index = await open();
+        const noisy = await alertOf(index, 'texte bruyant', ['r-noisy'], 0.9);
+        const precise = await alertOf(index, 'texte précis', ['r-precise'], 0.7);
+        expect((await index.listAlerts({})).map((x) => x.id)).toEqual([noisy, precise]);
+        expect((await index.getAlert(noisy))!.calibratedScore).toBe(0.9);
+
+        expect(await index.applyRuleFactors({ 'r-noisy': 0.5, 'r-precise': 1.2 })).toEqual({ alertsUpdated: 2 });
+        expect(await index.ruleFactors()).toEqual({ 'r-noisy': 0.5, 'r-precise': 1.2 });
+        expect((await index.getAlert(noisy))!).toMatchObject({ score: 0.9, calibratedScore: 0.45 });
+        expect((await index.getAlert(precise))!.calibratedScore).toBe(0.84);
+        expect((await index.listAlerts({})).map((x) => x.id)).toEqual([precise, noisy]);
+        // The same factors again change nothing.
+        expect(await index.applyRuleFactors({ 'r-noisy': 0.5, 'r-precise': 1.2 })).toEqual({ alertsUpdated: 0 });
+
+        const fresh = await alertOf(index, 'texte nouveau', ['r-noisy'], 0.8);
+        expect((await index.getAlert(fresh))!.calibratedScore).toBe(0.4);
+        // Dropping a factor restores the raw weights of that rule's alerts.
+        expect(await index.applyRuleFactors({ 'r-precise': 1.2 })).toEqual({ alertsUpdated: 2 });
+        expect((await index.getAlert(fresh))!.calibratedScore).toBe(0.8);
+        await expect(index.applyRuleFactors({ 'r-x': Number.NaN })).rejects.toThrow(/factor/);
       });
     });
 

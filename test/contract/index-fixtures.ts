@@ -53,15 +53,20 @@ export interface ObservationSpec {
   seenAt?: string;
   tags?: string[];
   ruleIds?: string[];
+  ruleWeights?: Record<string, number>;
 }
 
 export function observe(page: PageDocument, category: Category, spec: ObservationSpec = {}): AlertObservation {
+  const score = spec.score ?? 0.8;
+  const ruleIds = spec.ruleIds ?? [`${category}-rule`];
   return {
     id: alertId(page.contentHash, category),
     category,
-    score: spec.score ?? 0.8,
+    score,
     tags: spec.tags ?? [`vigie:category="${category}"`],
-    ruleIds: spec.ruleIds ?? [`${category}-rule`],
+    ruleIds,
+    // Each rule alone would give the score: the simplest weights consistent with it.
+    ruleWeights: spec.ruleWeights ?? Object.fromEntries(ruleIds.map((id) => [id, score])),
     contentHash: page.contentHash,
     pageId: page.id,
     url: page.url,

@@ -137,6 +137,38 @@ await index.close();
     expect((await index.search({ text: 'Forum' })).total).toBe(0);
   });
 
+  it('keeps the decision history append-only even against direct SQL', async () => {
+    const index = await open();
+    const { page, observations } = flaggedPage('hate');
+    await index.indexPage(page, observations);
+    await index.decideAlert(observations[0]!.id, { status: 'confirmed', actor: 'a', at: '2024-05-02T00:00:00Z' });
+    await index.close();
+    const db = new Database(path.join(dataDir, 'index.sqlite'));
+    try {
+      expect(() => db.prepare("UPDATE alert_decisions SET actor = 'x'").run()).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM alert_decisions').run()).toThrow(/append-only/);
+      expect(db.prepare('SELECT count(*) AS n FROM alert_decisions').get()).toEqual({ n: 1 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('migrates a version 1 file: existing alerts keep their score as calibrated score', async () => {
+    const index = await open();
+    const { page, observations } = flaggedPage('drugs', { score: 0.66 });
+    await index.indexPage(page, observations);
+    await index.close();
+    // Take the file back to version 1 as an earlier Vigie left it.
+    const db = new Database(path.join(dataDir, 'index.sqlite'));
+    db.exec(`DROP TABLE alert_decisions; DROP TABLE rule_factors; DROP INDEX alerts_calibrated_rank; DROP INDEX alerts_status_calibrated_rank;
+      ALTER TABLE alerts DROP COLUMN calibrated_score; ALTER TABLE alerts DROP COLUMN rule_weights_json; ALTER TABLE alerts DROP COLUMN decision_json;
+      UPDATE meta SET value = '1' WHERE key = 'schema_version';`);
+    db.close();
+    const reopened = await open();
+    expect(await reopened.getAlert(observations[0]!.id)).toMatchObject({ score: 0.66, calibratedScore: 0.66, ruleWeights: {} });
+    expect(await reopened.decideAlert(observations[0]!.id, { status: 'confirmed', actor: 'a', at: '2024-05-02T00:00:00Z' })).toMatchObject({ status: 'confirmed' });
+  });
+
   it('refuses a file written by a newer schema version', async () => {
     const first = await open();
     await first.close();

@@ -13,11 +13,22 @@ import {
   alertUpsert,
   indexPageOperations,
   MERGE_ALERT_SCRIPT,
+  RECALIBRATE_ALERT_SCRIPT,
   pageFromSource,
   pageSource,
 } from '../../indexer/elasticsearch/write-bodies.ts';
 import type { EsAlertSource } from '../../indexer/elasticsearch/write-bodies.ts';
 import { resolveSearch } from '../../indexer/search-input.ts';
+import { changedRules } from '../../indexer/alert-merge.ts';
+import { calibratedScore } from '../../extractors/calibration.ts';
+import {
+  decisionRecordRequest,
+  decisionUpdateRequest,
+  historyRequest,
+  recalibrateRequest,
+  ruleOutcomesFrom,
+  ruleOutcomesRequest,
+} from '../../indexer/elasticsearch/decision-bodies.ts';
 import type { Alert, AlertObservation } from '../../indexer/types.ts';
 import { MAX_ALERT_URLS } from '../../indexer/types.ts';
 import { flaggedPage, makeFlag, makePage, observe } from '../contract/index-fixtures.ts';
@@ -26,7 +37,12 @@ const NAMES = indexNames('vigie-test');
 
 describe('mappings', () => {
   it('names the two indices after the prefix', () => {
-    expect(NAMES).toEqual({ pages: 'vigie-test-pages', alerts: 'vigie-test-alerts' });
+    expect(NAMES).toEqual({
+      pages: 'vigie-test-pages',
+      alerts: 'vigie-test-alerts',
+      decisions: 'vigie-test-decisions',
+      calibration: 'vigie-test-calibration',
+    });
   });
 
   it('maps ids and filters as keywords, title and text with the folding analyzer, times as dates', () => {
@@ -107,12 +123,13 @@ describe('page documents', () => {
   });
 });
 
-/** The painless merge script, transliterated to JavaScript statement by statement. */
-function scriptAsJs(): (ctx: { _source: EsAlertSource; op?: string }, params: Record<string, unknown>) => void {
-  const js = MERGE_ALERT_SCRIPT.replace(/\bdef (\w+) = /g, 'let $1 = ')
-    .replace(/\bboolean (\w+) = /g, 'let $1 = ')
+/** A painless alert script, transliterated to JavaScript statement by statement. */
+function scriptAsJs(script: string): (ctx: { _source: EsAlertSource; op?: string }, params: Record<string, unknown>) => void {
+  const js = script.replace(/\b(?:def|boolean|double) (\w+) = /g, 'let $1 = ')
     .replace(/for \((?:String|def) (\w+) : /g, 'for (const $1 of ')
+    .replace(/([\w.]+)\.keySet\(\)/g, 'Object.keys($1)')
     .replace(/new ArrayList\(\)/g, '[]')
+    .replace(/new HashMap\(\)/g, '{}')
     .replace(/\.contains\(/g, '.includes(')
     .replace(/\.add\(/g, '.push(')
     .replace(/\.size\(\)/g, '.length')
@@ -129,8 +146,8 @@ function prng(seed: number): () => number {
 }
 
 describe('the alert merge script', () => {
-  it('merges exactly as the embedded index does, including noops and the URL cap', () => {
-    const run = scriptAsJs();
+  it('merges exactly as the embedded index does, including noops, the URL cap and calibration', () => {
+    const run = scriptAsJs(MERGE_ALERT_SCRIPT);
     let reachedCap = false;
     let noops = 0;
     for (let seed = 1; seed <= 20; seed += 1) {
@@ -144,17 +161,19 @@ describe('the alert merge script', () => {
         url: `https://u${Math.floor(random() * 130)}.example/`,
         tags: [`tag-${Math.floor(random() * 4)}`],
         ruleIds: [`rule-${Math.floor(random() * 3)}`],
-      }));
+      })).map((o) => ({ ...o, ruleWeights: { [o.ruleIds[0]!]: Math.round(random() * 100) / 100 } }));
+      // Factors change during the sequence, as decisions come in.
+      const factorsAt = (k: number): Record<string, number> => (k < 100 ? {} : { 'rule-1': 0.25, 'rule-2': 1.6 });
       const [first, ...rest] = observations;
       let expected: Alert = newAlert(first!);
       const linked = new Set([first!.pageId]);
       const doc: EsAlertSource = structuredClone(alertUpsert(first!).upsert!);
-      for (const observation of rest) {
-        const merged = mergeObservation(expected, observation, !linked.has(observation.pageId));
+      for (const [k, observation] of rest.entries()) {
+        const merged = mergeObservation(expected, observation, !linked.has(observation.pageId), factorsAt(k));
         linked.add(observation.pageId);
         expected = merged.alert;
         const ctx: { _source: EsAlertSource; op?: string } = { _source: doc };
-        run(ctx, structuredClone(alertUpsert(observation).script as estypes.Script).params ?? {});
+        run(ctx, structuredClone(alertUpsert(observation, factorsAt(k)).script as estypes.Script).params ?? {});
         expect(ctx.op === 'noop').toBe(!merged.changed);
         if (ctx.op === 'noop') noops += 1;
         const { pageIds, ...alert } = doc;
@@ -166,6 +185,69 @@ describe('the alert merge script', () => {
     }
     expect(reachedCap).toBe(true);
     expect(noops).toBeGreaterThan(0);
+  });
+});
+
+describe('the recalibration script', () => {
+  it('computes the calibrated score as extractors/calibration.ts does, and is a noop when unchanged', () => {
+    const run = scriptAsJs(RECALIBRATE_ALERT_SCRIPT);
+    const random = prng(7);
+    for (let k = 0; k < 200; k += 1) {
+      const ruleWeights: Record<string, number> = {};
+      for (let r = 0; r < 1 + Math.floor(random() * 4); r += 1) ruleWeights[`rule-${Math.floor(random() * 6)}`] = Math.round(random() * 100) / 100;
+      const factors: Record<string, number> = {};
+      for (let r = 0; r < 6; r += 1) if (random() < 0.5) factors[`rule-${r}`] = Math.round(random() * 300) / 100;
+      const alert = { ...newAlert(observe(makePage(), 'drugs', { score: 0.5 })), ruleWeights, calibratedScore: 0.123 };
+      const ctx: { _source: EsAlertSource; op?: string } = { _source: { ...alert, pageIds: [] } };
+      run(ctx, { factors });
+      expect(ctx._source.calibratedScore).toBe(calibratedScore(ruleWeights, factors, alert.score));
+      const again: { _source: EsAlertSource; op?: string } = { _source: ctx._source };
+      run(again, { factors });
+      expect(again.op).toBe('noop');
+    }
+  });
+
+  it('updates only the alerts of rules whose factor changed', () => {
+    expect(changedRules({ a: 0.5, b: 1.2 }, { b: 1.2, c: 0.9, d: 1 })).toEqual(['a', 'c']);
+    const request = recalibrateRequest(NAMES, ['a', 'c'], { b: 1.2, c: 0.9 }, true);
+    expect(request).toMatchObject({
+      index: NAMES.alerts,
+      conflicts: 'proceed',
+      query: { terms: { ruleIds: ['a', 'c'] } },
+      script: { lang: 'painless', source: RECALIBRATE_ALERT_SCRIPT, params: { factors: { b: 1.2, c: 0.9 } } },
+    });
+  });
+});
+
+describe('decision bodies', () => {
+  const decision = { status: 'dismissed' as const, reason: 'false-positive' as const, actor: 'ana', at: '2024-05-02T08:00:00.000Z' };
+
+  it('updates the alert only if unchanged since read, and creates (never overwrites) a history line', () => {
+    expect(decisionUpdateRequest(NAMES, 'al-1', decision, { seqNo: 4, primaryTerm: 1 }, 'wait_for')).toEqual({
+      index: NAMES.alerts, id: 'al-1', if_seq_no: 4, if_primary_term: 1, refresh: 'wait_for', doc: { status: 'dismissed', decision },
+    });
+    const record = decisionRecordRequest(NAMES, 'al-1', 'new', decision, 1234, false);
+    expect(record).toEqual({
+      index: NAMES.decisions, op_type: 'create', refresh: false,
+      document: { ...decision, alertId: 'al-1', previousStatus: 'new', recordedMs: 1234 },
+    });
+    expect(historyRequest(NAMES, 'al-1')).toMatchObject({ index: NAMES.decisions, query: { bool: { filter: [{ term: { alertId: 'al-1' } }] } } });
+  });
+
+  it('counts outcomes per rule from the same tables as the embedded index', () => {
+    const request = ruleOutcomesRequest(NAMES);
+    expect(request.size).toBe(0);
+    expect(JSON.stringify(request.aggs)).toContain('"confirmed","escalated","referred"');
+    expect(JSON.stringify(request.aggs)).toContain('"false-positive","legitimate-content","wrong-category"');
+    const counts = ruleOutcomesFrom({
+      confirmed: { rules: { buckets: [{ key: 'r-b', doc_count: 3 }, { key: 'r-a', doc_count: 1 }] } },
+      dismissed: { rules: { buckets: [{ key: 'r-a', doc_count: 2 }] } },
+    });
+    expect(counts).toEqual([
+      { ruleId: 'r-a', confirmed: 1, dismissed: 2 },
+      { ruleId: 'r-b', confirmed: 3, dismissed: 0 },
+    ]);
+    expect(ruleOutcomesFrom(undefined)).toEqual([]);
   });
 });
 
@@ -233,7 +315,7 @@ describe('search bodies', () => {
       from: 20,
       size: 10,
       query: { bool: { filter: [{ term: { status: 'new' } }, { term: { category: 'hate' } }, { term: { targetId: 't' } }] } },
-      sort: [{ score: { order: 'desc' } }, { lastSeen: { order: 'desc' } }, { id: { order: 'asc' } }],
+      sort: [{ calibratedScore: { order: 'desc', missing: '_last' } }, { lastSeen: { order: 'desc' } }, { id: { order: 'asc' } }],
       _source: { excludes: ['pageIds'] },
     });
     expect(alertListRequest(NAMES.alerts, {})).toMatchObject({ from: 0, size: 20, query: { bool: { filter: [] } } });
