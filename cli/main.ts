@@ -7,6 +7,7 @@ import { registerAlertsCommand } from './commands/alerts.ts';
 import { registerAnalyzeCommand } from './commands/analyze.ts';
 import { registerCrawlCommand } from './commands/crawl.ts';
 import { registerEvidenceCommand } from './commands/evidence.ts';
+import { registerHashesCommand } from './commands/hashes.ts';
 import { registerSearchCommand } from './commands/search.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerTargetsCommand } from './commands/targets.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerAlertsCommand(program);
   registerSearchCommand(program);
   registerEvidenceCommand(program);
+  registerHashesCommand(program);
   return program;
 }
 

@@ -67,6 +67,30 @@ export const fetchLimitsSchema = z.strictObject({
 });
 export type FetchLimits = z.infer<typeof fetchLimitsSchema>;
 
+/**
+ * Hashing the images and downloadable files of each crawled page against the imported hash lists
+ * (workers/page-media.ts). Media bytes are hashed as they stream and never stored.
+ */
+export const mediaSchema = z.strictObject({
+  /** Images (<img>, <picture>, og:image, image links). */
+  enabled: z.boolean().default(true),
+  /** Downloadable files linked from the page (pdf, zip, exe, apk, mp4...). */
+  files: z.boolean().default(true),
+  maxImages: z.number().int().min(0).max(500).default(50),
+  maxFiles: z.number().int().min(0).max(100).default(10),
+  maxImageBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  maxFileBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(50 * 1024 * 1024),
+  /** Decoded width × height above which an image is not decoded (decompression bombs). */
+  maxImagePixels: z.number().int().min(1024).max(500_000_000).default(50_000_000),
+  /** One image or file, redirects included. */
+  timeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
+  /** All the media of one page; what is left when it runs out is counted, not fetched. */
+  pageBudgetMs: z.number().int().min(1000).max(3_600_000).default(120_000),
+  /** Media fetched at once for one page (the host's politeness concurrency still applies). */
+  concurrency: z.number().int().min(1).max(16).default(4),
+});
+export type MediaOptions = z.infer<typeof mediaSchema>;
+
 /** How pages are fetched: plain HTTP, always through Chromium, or Chromium when the HTML needs it. */
 export const RENDER_MODES = ['never', 'always', 'auto'] as const;
 export type RenderMode = (typeof RENDER_MODES)[number];
@@ -175,6 +199,7 @@ export const targetSchema = z
     tags: z.array(z.string().min(1).max(100)).default([]),
     allowPrivate: z.boolean().default(false),
     fetch: fetchLimitsSchema.prefault({}),
+    media: mediaSchema.prefault({}),
   })
   .superRefine((target, ctx) => {
     if (target.robots === 'ignore' && !target.robotsIgnoreReason) {

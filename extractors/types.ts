@@ -43,6 +43,8 @@ export interface RuleHit {
   terms: TermMatch[];
   /** Entity types whose presence the rule required (e.g. a wallet near a drug term). */
   entities?: EntityType[];
+  /** Facts that explain a hit that is not about terms (a hash-list match: media URL, hash kind, hash, distance). */
+  details?: Record<string, string>;
 }
 
 export interface Flag {

@@ -6,6 +6,7 @@ import type { RenderRequest, RenderResult } from '../crawler/render/index.ts';
 import type { RuleSetSource } from '../extractors/rules/index.ts';
 import type { SearchIndex } from '../indexer/types.ts';
 import type { Frontier } from './frontier.ts';
+import type { HashLists } from './hash-lists.ts';
 import type { HostPoliteness } from './politeness.ts';
 import type { Queues } from './queues.ts';
 import type { RobotsCache } from './robots-cache.ts';
@@ -37,6 +38,8 @@ export interface WorkerDeps {
   targets: TargetStore;
   recrawl: RecrawlStore;
   nearDuplicates: NearDuplicates;
+  /** The imported hash lists (SHA-256, MD5, pHash) that page media are matched against. */
+  hashLists: HashLists;
   /** The evidence store and the instance key that signs manifests. */
   evidence: EvidenceWriter;
   warc: WarcWriters;

@@ -22,6 +22,19 @@ export interface EvidenceFacts {
   depth: number;
   previousManifest: string | null;
   outlinks: number;
+  /**
+   * Set when the page's rendering must not be kept (a child-abuse hash-list match: the screenshot
+   * would show the image). The screenshot then goes neither to the WARC nor to the store; a signed
+   * `screenshot-withheld` artifact says why instead.
+   */
+  withheldScreenshot?: WithheldScreenshot | null;
+}
+
+export interface WithheldScreenshot {
+  reason: string;
+  category: string;
+  lists: string[];
+  mediaUrls: string[];
 }
 
 export async function recordEvidence(
@@ -32,6 +45,8 @@ export async function recordEvidence(
   facts: EvidenceFacts,
 ): Promise<PageEvidence> {
   const renderedDom = rendered ? Buffer.from(rendered.html, 'utf8') : undefined;
+  const withheld = facts.withheldScreenshot ?? null;
+  const screenshot = withheld ? undefined : rendered?.screenshot;
   const redactedHeaders = credentialHeaders(run);
   const written = await deps.warc.write(run.target.id, run.runId, {
     url: fetched.url,
@@ -47,7 +62,7 @@ export async function recordEvidence(
     rawBody: fetched.rawBody,
     redirectHops: fetched.redirectHops,
     renderedDom,
-    screenshot: rendered?.screenshot,
+    screenshot,
     screenshotKind: 'fullPage',
     metadata: warcMetadata(run, fetched, rendered, facts),
   }, redactedHeaders);
@@ -72,7 +87,7 @@ export async function recordEvidence(
     tls: fetched.tls,
     rendered: rendered !== null,
     contentHash: facts.contentHash,
-    artifacts: artifactsOf(fetched, renderedDom, rendered?.screenshot, redactedHeaders),
+    artifacts: [...artifactsOf(fetched, renderedDom, screenshot, redactedHeaders), ...withheldArtifact(withheld, rendered)],
     warc,
     previousManifest: facts.previousManifest ?? undefined,
   }, deps.evidence);
@@ -113,6 +128,12 @@ function artifactsOf(
   return artifacts;
 }
 
+/** The signed record that a screenshot was taken and deliberately not kept, and why. */
+function withheldArtifact(withheld: WithheldScreenshot | null, rendered: RenderResult | null): CapturedArtifact[] {
+  if (!withheld || !rendered?.screenshot) return [];
+  return [{ role: 'screenshot-withheld', bytes: jsonBytes({ ...withheld, screenshotBytes: rendered.screenshot.length }), mediaType: 'application/json' }];
+}
+
 function redactHeaders(headers: Record<string, string>, names: readonly string[]): Record<string, string> {
   const redacted: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) redacted[name] = names.includes(name.toLowerCase()) ? '[redacted]' : value;
@@ -133,6 +154,7 @@ function warcMetadata(run: RunContext, fetched: FetchResult, rendered: RenderRes
   if (fetched.redirects.length > 0) metadata['vigie-redirects'] = JSON.stringify(fetched.redirects);
   if (fetched.tls) metadata['vigie-tls'] = JSON.stringify(fetched.tls);
   if (rendered) metadata['vigie-render-duration-ms'] = String(rendered.durationMs);
+  if (facts.withheldScreenshot && rendered?.screenshot) metadata['vigie-screenshot-withheld'] = `${facts.withheldScreenshot.reason}: ${facts.withheldScreenshot.category}`;
   return metadata;
 }
 

@@ -9,6 +9,7 @@ import { looksLikeNonHtmlResource } from '../crawler/scope.ts';
 import { simhash64 } from '../crawler/simhash.ts';
 import { normalizeUrl } from '../crawler/url-normalize.ts';
 import { analyzeText } from '../extractors/analyze.ts';
+import { mergeFlags } from '../extractors/merge-flags.ts';
 import { alertingFlags, resolveOverrides, type RuleSet } from '../extractors/rules/index.ts';
 import { alertId, contentHashOf, pageId } from '../indexer/ids.ts';
 import type { AlertObservation, PageDocument } from '../indexer/types.ts';
@@ -16,6 +17,7 @@ import type { FetchResult } from '../crawler/fetch-page.ts';
 import type { WorkerDeps } from './deps.ts';
 import { enqueueUrls, frontierLimits } from './enqueue-urls.ts';
 import { capturePage, type PageCapture } from './page-capture.ts';
+import { hashPageMedia, mediaSources } from './page-media.ts';
 import { recordEvidence, type PageEvidence } from './page-evidence.ts';
 import { linksOfPreviousVersion, sameTextVersion } from './previous-version.ts';
 import { validatorsAfterNotModified, validatorsOf, type PageVersion } from './recrawl-store.ts';
@@ -66,6 +68,10 @@ export async function processPage(job: Job<PageJobData>, deps: WorkerDeps): Prom
   // One rule set for the whole page, even if the rule files are reloaded meanwhile.
   const ruleSet = deps.rules.current();
   const { entities, flags } = analyzeText(parsed.text, ruleSet, { language: parsed.language ?? undefined, overrides: resolveOverrides(run.target.rules) });
+  // Images and files hashed and matched before the evidence is recorded: a child-abuse match
+  // withholds the page's screenshot (it would show the image).
+  const media = await hashPageMedia({ pageUrl: fetched.finalUrl, html: mediaSources(fetched, rendered), leaseId: String(job.id) }, run, deps);
+  const pageFlags = mergeFlags(flags, media.flags);
   const id = pageId(normalizeUrl(fetched.finalUrl, undefined, run.urlOptions) ?? url, contentHash);
   const evidence = await recordEvidence(deps, run, fetched, rendered, {
     pageId: id,
@@ -73,11 +79,13 @@ export async function processPage(job: Job<PageJobData>, deps: WorkerDeps): Prom
     depth: job.data.depth,
     previousManifest: previous?.manifestSha256 ?? null,
     outlinks: capture.links.length,
+    withheldScreenshot: media.withhold,
   });
   // Mirrored content (the same text under another header, date or site) shares one set of alerts.
   const fingerprint = simhash64(parsed.text);
   const nearDuplicate = fingerprint ? await deps.nearDuplicates.findOrAdd(fingerprint, contentHash) : null;
-  const page = buildPageDocument(run, job.data, capture, { id, contentHash, entities, flags, evidence });
+  const page = buildPageDocument(run, job.data, capture, { id, contentHash, entities, flags: pageFlags, evidence });
+  if (media.media.length > 0) page.media = media.media;
   if (nearDuplicate) page.nearDuplicateOf = nearDuplicate.canonicalContentHash;
   const observations = alertObservations(page, run, ruleSet, deps.clock(), nearDuplicate?.canonicalContentHash ?? contentHash);
   const indexed = await deps.index.indexPage(page, observations);
@@ -95,6 +103,7 @@ export async function processPage(job: Job<PageJobData>, deps: WorkerDeps): Prom
     alerts: alertsTouched,
     alertsNew: indexed.alertsCreated,
     invalidLinks: parsed.invalidLinks,
+    ...media.counters,
   }, deps.clock());
   return { outcome: 'indexed', pageId: page.id, alerts: alertsTouched, entities: entities.length, linksEnqueued };
 }

@@ -36,6 +36,8 @@ export interface RunSummary {
   nearDuplicates: number;
   /** Sitemaps and feeds: the counters of source-discovery.ts without their `sources:` prefix. */
   sources: Record<string, number>;
+  /** Page images and files (workers/page-media.ts): hashed, matches, errors, error:<code>, capped. */
+  media: Record<string, number>;
 }
 
 export class RunStore {
@@ -103,6 +105,7 @@ export class RunStore {
       changed: count('changed'),
       nearDuplicates: count('nearDuplicates'),
       sources: countersWithPrefix(fields, 'sources:'),
+      media: countersWithPrefix(fields, 'media:'),
     };
   }
 

@@ -19,6 +19,7 @@ import { processRun, runIdOf } from './run-processor.ts';
 import { releaseRunHoldIfHeld } from './source-discovery.ts';
 import { RunContextCache } from './run-context.ts';
 import { NearDuplicates } from './near-duplicates.ts';
+import { HashLists } from './hash-lists.ts';
 import { RecrawlStore } from './recrawl-store.ts';
 import { RunStore } from './run-store.ts';
 import { TargetStore } from './target-store.ts';
@@ -62,6 +63,7 @@ export function createWorkerDeps(clients: CoreClients): WorkerDeps & { close(): 
     targets: new TargetStore(clients.redis, keys),
     recrawl: new RecrawlStore(clients.redis, keys.recrawl),
     nearDuplicates: new NearDuplicates(clients.redis, keys),
+    hashLists: new HashLists(clients.redis, clients.settings.redisPrefix),
     warc,
     renderer,
     clock: () => new Date(),

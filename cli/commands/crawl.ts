@@ -111,7 +111,7 @@ export async function crawlOnce(
 
 const EMPTY_COUNTS = {
   pages: 0, errors: 0, errorsByCode: {}, alerts: 0, alertsNew: 0, entities: 0, skipped: 0, capped: 0, cappedBy: {},
-  rendered: 0, unchanged: 0, changed: 0, nearDuplicates: 0, sources: {},
+  rendered: 0, unchanged: 0, changed: 0, nearDuplicates: 0, sources: {}, media: {},
 } satisfies Omit<CrawlReport, 'runId' | 'seconds'>;
 
 function toReport(runId: string, summary: RunSummary | null, startedMs: number): CrawlReport {
@@ -145,5 +145,6 @@ function printReport(report: CrawlReport, json: boolean): void {
     ...(report.capped ? [`  not fetched (page cap): ${report.capped}`] : []),
     ...Object.entries(report.cappedBy).map(([cap, n]) => `  not fetched (${cap} cap): ${n}`),
     ...(Object.keys(report.sources).length ? [`  sitemaps and feeds: ${Object.entries(report.sources).map(([k, n]) => `${k} ${n}`).join(', ')}`] : []),
+    ...(Object.keys(report.media).length ? [`  images and files: ${Object.entries(report.media).map(([k, n]) => `${k} ${n}`).join(', ')}`] : []),
   ].join('\n') + '\n');
 }
