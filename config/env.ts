@@ -9,6 +9,8 @@ export interface EnvInput {
   VIGIE_HTTP_PORT?: string;
   VIGIE_CONCURRENCY?: string;
   VIGIE_RULES_DIR?: string;
+  /** The brand list of phishing detection (default: config/brands.yaml). */
+  VIGIE_BRANDS_FILE?: string;
   LOG_LEVEL?: string;
   /** The executable search path, to find a redis-server to start. */
   PATH?: string;
@@ -40,6 +42,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvInput {
     VIGIE_HTTP_PORT: pick('VIGIE_HTTP_PORT'),
     VIGIE_CONCURRENCY: pick('VIGIE_CONCURRENCY'),
     VIGIE_RULES_DIR: pick('VIGIE_RULES_DIR'),
+    VIGIE_BRANDS_FILE: pick('VIGIE_BRANDS_FILE'),
     LOG_LEVEL: pick('LOG_LEVEL'),
     PATH: pick('PATH'),
     VIGIE_CHROMIUM_PATH: pick('VIGIE_CHROMIUM_PATH'),

@@ -9,6 +9,7 @@ import type { EnvInput } from './env.ts';
 import { zodIssuesToConfigIssues } from './zod-issues.ts';
 
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('./rules/', import.meta.url));
+export const DEFAULT_BRANDS_FILE = fileURLToPath(new URL('./brands.yaml', import.meta.url));
 
 /** S3 credentials that never print: JSON, pino and util.inspect all see `[redacted]`. */
 export class S3Credentials {
@@ -48,6 +49,8 @@ const settingsSchema = z.object({
   httpPort: z.coerce.number().int().min(0).max(65535),
   workerConcurrency: z.coerce.number().int().min(1).max(512),
   rulesDir: z.string().min(1),
+  /** The brand list of phishing detection (extractors/phishing). */
+  brandsFile: z.string().min(1),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Directories searched for helper executables (redis-server). */
   executablePath: z.array(z.string()),
@@ -95,6 +98,7 @@ export function loadSettings(env: EnvInput, flags: SettingsFlags = {}): Settings
     httpPort: flags.port ?? env.VIGIE_HTTP_PORT ?? 8080,
     workerConcurrency: flags.concurrency ?? env.VIGIE_CONCURRENCY ?? 16,
     rulesDir: resolve(env.VIGIE_RULES_DIR ?? DEFAULT_RULES_DIR),
+    brandsFile: resolve(env.VIGIE_BRANDS_FILE ?? DEFAULT_BRANDS_FILE),
     logLevel: env.LOG_LEVEL ?? flags.defaultLogLevel ?? 'info',
     executablePath: (env.PATH ?? '').split(':').filter(Boolean),
     chromiumPath: env.VIGIE_CHROMIUM_PATH ?? '/usr/bin/chromium',

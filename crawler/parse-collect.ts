@@ -19,6 +19,10 @@ export interface CollectedElements {
   times: Element[];
   /** Link sources in document order: a/area[href], link[href], iframe/frame[src]. */
   linkSources: Element[];
+  /** <form> elements, and input/select/textarea and <label> elements (parse-forms.ts reads them). */
+  forms: Element[];
+  formFields: Element[];
+  labels: Element[];
 }
 
 // Subtrees that hold no links or metadata worth reading (SVG has its own <title> and <a>).
@@ -27,6 +31,7 @@ const OPAQUE = new Set(['script', 'style', 'svg', 'template', 'math']);
 export function collectElements(doc: Document): CollectedElements {
   const found: CollectedElements = {
     html: null, base: null, titles: [], h1: null, metas: [], headLinks: [], times: [], linkSources: [],
+    forms: [], formFields: [], labels: [],
   };
   const stack: AnyNode[] = [];
   for (let i = doc.children.length - 1; i >= 0; i--) stack.push(doc.children[i]!);
@@ -65,6 +70,17 @@ export function collectElements(doc: Document): CollectedElements {
         break;
       case 'html':
         found.html ??= node;
+        break;
+      case 'form':
+        found.forms.push(node);
+        break;
+      case 'input':
+      case 'select':
+      case 'textarea':
+        found.formFields.push(node);
+        break;
+      case 'label':
+        found.labels.push(node);
         break;
     }
     if (OPAQUE.has(node.name)) continue;

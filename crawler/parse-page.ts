@@ -9,11 +9,13 @@ import { parseDocument } from 'htmlparser2';
 import { detectLanguage } from './language.ts';
 import { extractMainText } from './main-text.ts';
 import { collectElements } from './parse-collect.ts';
+import { extractForms, type PageForm } from './parse-forms.ts';
 import { documentBaseUrl, extractLinks } from './parse-links.ts';
 import { extractHtmlLang, extractMetadata, extractTitle, type PageMetadata } from './parse-metadata.ts';
 import { limitNesting } from './parse-nesting.ts';
 
 export type { PageMetadata } from './parse-metadata.ts';
+export type { FieldKind, FormField, PageForm } from './parse-forms.ts';
 
 export interface ParsedPage {
   title: string;
@@ -28,6 +30,8 @@ export interface ParsedPage {
   htmlLang: string | null;
   /** ISO 639-1 code of the main text (falls back to htmlLang), or null. */
   language: string | null;
+  /** Forms and what they ask for (passwords, card numbers, codes...): phishing evidence. */
+  forms: PageForm[];
 }
 
 /** Below this many characters of main text, title and description help the language guess. */
@@ -49,5 +53,6 @@ export function parsePage(html: string, baseUrl: string): ParsedPage {
   const text = extractMainText(doc);
   const languageSample =
     text.length >= SHORT_TEXT_CHARS ? text : [title, metadata.description ?? '', text].join('\n');
-  return { title, text, links, invalidLinks, metadata, htmlLang, language: detectLanguage(languageSample, htmlLang) };
+  const forms = extractForms(found.forms, found.formFields, found.labels, base);
+  return { title, text, links, invalidLinks, metadata, htmlLang, language: detectLanguage(languageSample, htmlLang), forms };
 }

@@ -43,7 +43,7 @@ export interface RuleHit {
   terms: TermMatch[];
   /** Entity types whose presence the rule required (e.g. a wallet near a drug term). */
   entities?: EntityType[];
-  /** Facts that explain a hit that is not about terms (a hash-list match: media URL, hash kind, hash, distance). */
+  /** Facts that explain a hit that is not about terms (a hash-list match: media URL, hash kind, hash, distance; a phishing hit: domain, brand imitated, form action). */
   details?: Record<string, string>;
 }
 

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger, Settings } from '../config/index.ts';
 import type { EvidenceWriter } from '../crawler/evidence/index.ts';
 import type { RenderRequest, RenderResult } from '../crawler/render/index.ts';
+import type { BrandList } from '../extractors/phishing/index.ts';
 import type { RuleSetSource } from '../extractors/rules/index.ts';
 import type { SearchIndex } from '../indexer/types.ts';
 import type { Frontier } from './frontier.ts';
@@ -40,6 +41,8 @@ export interface WorkerDeps {
   nearDuplicates: NearDuplicates;
   /** The imported hash lists (SHA-256, MD5, pHash) that page media are matched against. */
   hashLists: HashLists;
+  /** The brand list of phishing and lookalike-domain detection (settings.brandsFile). */
+  brands: BrandList;
   /** The evidence store and the instance key that signs manifests. */
   evidence: EvidenceWriter;
   warc: WarcWriters;

@@ -9,6 +9,7 @@ import { looksLikeNonHtmlResource } from '../crawler/scope.ts';
 import { simhash64 } from '../crawler/simhash.ts';
 import { normalizeUrl } from '../crawler/url-normalize.ts';
 import { analyzeText } from '../extractors/analyze.ts';
+import { pageContextOf } from '../extractors/phishing/index.ts';
 import { mergeFlags } from '../extractors/merge-flags.ts';
 import { alertingFlags, resolveOverrides, type RuleSet } from '../extractors/rules/index.ts';
 import { alertId, contentHashOf, pageId } from '../indexer/ids.ts';
@@ -67,7 +68,12 @@ export async function processPage(job: Job<PageJobData>, deps: WorkerDeps): Prom
 
   // One rule set for the whole page, even if the rule files are reloaded meanwhile.
   const ruleSet = deps.rules.current();
-  const { entities, flags } = analyzeText(parsed.text, ruleSet, { language: parsed.language ?? undefined, overrides: resolveOverrides(run.target.rules) });
+  const { entities, flags } = analyzeText(parsed.text, ruleSet, {
+    language: parsed.language ?? undefined,
+    overrides: resolveOverrides(run.target.rules),
+    page: pageContextOf(fetched.finalUrl, parsed),
+    brands: deps.brands,
+  });
   // Images and files hashed and matched before the evidence is recorded: a child-abuse match
   // withholds the page's screenshot (it would show the image).
   const media = await hashPageMedia({ pageUrl: fetched.finalUrl, html: mediaSources(fetched, rendered), leaseId: String(job.id) }, run, deps);

@@ -6,6 +6,7 @@ import { NonRetryableError, VigieError, type Logger, type Settings } from '../co
 import type { EvidenceWriter } from '../crawler/evidence/index.ts';
 import { BrowserPool } from '../crawler/render/index.ts';
 import { fixedRuleSet, isRuleSetSource, type RuleSet, type RuleSetSource } from '../extractors/rules/index.ts';
+import { loadBrandList, type BrandList } from '../extractors/phishing/index.ts';
 import type { SearchIndex } from '../indexer/types.ts';
 import type { WorkerDeps } from './deps.ts';
 import { Frontier } from './frontier.ts';
@@ -33,6 +34,8 @@ export interface CoreClients {
   /** A fixed rule set, or a source that follows the rule files (watchRuleSet). */
   rules: RuleSet | RuleSetSource;
   evidence: EvidenceWriter;
+  /** The phishing brand list; loaded from settings.brandsFile when absent. */
+  brands?: BrandList;
 }
 
 /** Builds the Deps object over clients the caller created (and will close). */
@@ -64,6 +67,7 @@ export function createWorkerDeps(clients: CoreClients): WorkerDeps & { close(): 
     recrawl: new RecrawlStore(clients.redis, keys.recrawl),
     nearDuplicates: new NearDuplicates(clients.redis, keys),
     hashLists: new HashLists(clients.redis, clients.settings.redisPrefix),
+    brands: clients.brands ?? loadBrandList(clients.settings.brandsFile),
     warc,
     renderer,
     clock: () => new Date(),

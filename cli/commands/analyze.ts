@@ -7,6 +7,7 @@ import { SENSITIVITY_THRESHOLDS } from '../../config/index.ts';
 import { detectLanguage } from '../../crawler/language.ts';
 import { parsePage } from '../../crawler/parse-page.ts';
 import { analyzeText } from '../../extractors/analyze.ts';
+import { loadBrandList, pageContextOf, type BrandList } from '../../extractors/phishing/index.ts';
 import type { RuleSet } from '../../extractors/rules/index.ts';
 import { DATA_DIR_HELP, fraction, oneOf } from '../options.ts';
 import { openRules, settingsFrom } from '../runtime.ts';
@@ -31,10 +32,11 @@ export function registerAnalyzeCommand(program: Command): void {
       const threshold = options.threshold;
       const { settings } = settingsFrom({ dataDir: options.dataDir });
       const rules = openRules(settings);
+      const brands = loadBrandList(settings.brandsFile);
       const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
       for await (const line of lines) {
         if (line.trim() === '') continue;
-        const out = `${JSON.stringify(analyzeLine(line, rules, threshold))}\n`;
+        const out = `${JSON.stringify(analyzeLine(line, rules, threshold, brands))}\n`;
         if (!process.stdout.write(out)) await once(process.stdout, 'drain');
       }
     });
@@ -47,11 +49,20 @@ export type AnalyzeOutput =
       text: string;
       language: string | null;
       entities: Array<{ type: string; value: string; start: number; end: number }>;
-      flags: Array<{ category: string; score: number; tags: string[]; rules: string[]; matches: Array<{ rule: string; term: string; start: number; end: number }> }>;
+      flags: Array<{
+        category: string;
+        score: number;
+        tags: string[];
+        rules: string[];
+        matches: Array<{ rule: string; term: string; start: number; end: number }>;
+        /** Facts of page-level hits (phishing: domain, brand, form action), per rule. */
+        details?: Array<{ rule: string } & Record<string, string>>;
+      }>;
     }
   | { id: unknown; error: { code: string; message: string } };
 
-export function analyzeLine(line: string, rules: RuleSet, threshold: number): AnalyzeOutput {
+/** `brands`: with it, a line with "html" and "url" is also checked for phishing and fake-shop signals. */
+export function analyzeLine(line: string, rules: RuleSet, threshold: number, brands?: BrandList): AnalyzeOutput {
   if (line.length > MAX_LINE_CHARS) return failure(null, 'line-too-long', `line longer than ${MAX_LINE_CHARS} characters`);
   let input: unknown;
   try {
@@ -71,16 +82,20 @@ export function analyzeLine(line: string, rules: RuleSet, threshold: number): An
     let title = '';
     let mainText: string;
     let language: string | null;
+    let page: ReturnType<typeof pageContextOf> | undefined;
     if (html !== undefined) {
-      const parsed = parsePage(html, baseUrlOf(url));
+      const base = baseUrlOf(url);
+      const parsed = parsePage(html, base);
       title = parsed.title;
       mainText = parsed.text;
       language = parsed.language;
+      // Whether a page is off its brand's domains is only knowable with its real URL.
+      if (base !== PLACEHOLDER_BASE_URL) page = pageContextOf(base, parsed);
     } else {
       mainText = text as string;
       language = detectLanguage(mainText);
     }
-    const { entities, flags } = analyzeText(mainText, rules);
+    const { entities, flags } = analyzeText(mainText, rules, { page, brands });
     return {
       id,
       title,
@@ -95,11 +110,17 @@ export function analyzeLine(line: string, rules: RuleSet, threshold: number): An
           tags: flag.tags,
           rules: flag.rules.map((rule) => rule.ruleId),
           matches: flag.rules.flatMap((rule) => rule.terms.map((term) => ({ rule: rule.ruleId, term: term.term, start: term.start, end: term.end }))),
+          ...detailsOf(flag.rules),
         })),
     };
   } catch (err) {
     return failure(id, 'analysis-failed', (err as Error).message);
   }
+}
+
+function detailsOf(hits: ReadonlyArray<{ ruleId: string; details?: Record<string, string> }>): { details?: Array<{ rule: string } & Record<string, string>> } {
+  const details = hits.filter((h) => h.details).map((h) => ({ ...h.details, rule: h.ruleId }));
+  return details.length > 0 ? { details } : {};
 }
 
 /** The id of a line that is not valid JSON, when it can still be read, so the error is traceable. */

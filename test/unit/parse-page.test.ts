@@ -120,7 +120,7 @@ describe('parsePage: title, metadata, language', () => {
 
   it('omits absent metadata and gives null languages for empty pages', () => {
     const page = parsePage('', BASE);
-    expect(page).toEqual({ title: '', text: '', links: [], invalidLinks: 0, metadata: {}, htmlLang: null, language: null });
+    expect(page).toEqual({ title: '', text: '', links: [], invalidLinks: 0, metadata: {}, htmlLang: null, language: null, forms: [] });
   });
 
   it('detects the language of the text over a wrong lang attribute', () => {

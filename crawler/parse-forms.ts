@@ -1,0 +1,316 @@
+// Forms of a page, read for what they ask of a visitor: where they send it (action resolved
+// against the base URL, or mailto:), how, and which fields — each field classified as a password,
+// a login identifier, card number / CVV / expiry, a one-time (SMS) code, an IBAN... from its type,
+// its autocomplete tokens, its name/id, its placeholder and its label text, in French and English.
+// Phishing kits often post with scripts and no <form> at all: inputs outside any form are read as
+// one more, action-less form. The text of the small box around a form (logo alt, heading, labels)
+// is kept, since that is where a fake login page names the brand it imitates.
+import type { AnyNode, Element } from 'domhandler';
+import { textOf } from './parse-collect.ts';
+
+export const FIELD_KINDS = [
+  'password', 'login', 'email', 'phone', 'otp', 'card-number', 'card-cvv', 'card-expiry', 'card-holder',
+  'iban', 'birthdate', 'national-id', 'name', 'address', 'search', 'hidden', 'other',
+] as const;
+export type FieldKind = (typeof FIELD_KINDS)[number];
+
+export interface FormField {
+  tag: 'input' | 'select' | 'textarea';
+  /** Lower-cased input type ('text' when absent or unknown to the HTML spec is kept as written). */
+  type: string;
+  name: string | null;
+  autocomplete: string | null;
+  placeholder: string | null;
+  /** Text of the <label> for this field (label[for=id] or an enclosing label), or aria-label. */
+  label: string | null;
+  kind: FieldKind;
+}
+
+export interface PageForm {
+  /** Absolute http(s) URL, a mailto: address, or null (no form element, or a javascript: action). */
+  action: string | null;
+  /** Scheme of the action: 'http', 'https', 'mailto', 'javascript', 'other', or null when there is none. */
+  actionScheme: string | null;
+  method: 'get' | 'post' | 'dialog';
+  /** False for the fields found outside any <form> (grouped as one form). */
+  isFormElement: boolean;
+  fields: FormField[];
+  /** Distinct field kinds asked for, in FIELD_KINDS order (hidden, search and other left out). */
+  asks: FieldKind[];
+  /** Visible text of the form and of the small box around it, plus image alt texts and logo names. */
+  text: string;
+}
+
+/** More forms or fields than this on one page is junk or a trap: the rest are ignored. */
+export const MAX_FORMS_PER_PAGE = 50;
+export const MAX_FIELDS_PER_FORM = 100;
+/** The enclosing box of a form counts as its context while its text stays this short. */
+const CONTEXT_BOX_CHARS = 800;
+const MAX_CONTEXT_CHARS = 2000;
+const MAX_ATTR_CHARS = 300;
+const CONTEXT_LEVELS = 3;
+
+const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
+const IGNORED_INPUT_TYPES = new Set(['submit', 'button', 'reset', 'image', 'file', 'checkbox', 'radio', 'range', 'color']);
+
+// Keyword tests over "name id placeholder label autocomplete", lower-cased and accent-stripped.
+// Order matters: the first kind that matches wins (a "card number" is not a login "number").
+const KIND_PATTERNS: ReadonlyArray<readonly [FieldKind, RegExp]> = [
+  ['card-cvv', /\b(?:cvv2?|cvc2?|csc|cid|cryptogramme|code (?:de )?securite|security code|card ?code|cc[-_ ]?(?:csc|cvv|cvc))\b|cvv|cvc/],
+  ['card-expiry', /\b(?:expir\w*|exp[-_ ]?(?:date|month|year|mm|yy|aa)|date (?:de )?(?:fin|validite)|validite|valid thru|mm ?\/ ?(?:aa|yy|aaaa|yyyy)|cc[-_ ]?exp\w*)\b/],
+  ['card-number', /\b(?:card ?(?:number|num|no)|cc[-_ ]?(?:number|num|no)|cardnumber|ccnum|numero (?:de (?:la )?)?carte|n° (?:de )?carte|carte bancaire|credit card|debit card|pan)\b|cardnum|cc_?number|numcarte|num_carte/],
+  ['card-holder', /\b(?:card ?holder|cardholder|titulaire|name on card|nom (?:sur|du porteur|figurant))\b|cc[-_ ]?name/],
+  ['otp', /\b(?:otp|one[- ]time|2fa|mfa|sms|code (?:sms|recu|de (?:verification|confirmation|validation|securite sms)|a \d chiffres|otp)|verification code|confirmation code|security code sent|auth(?:entication)? code|totp|token)\b/],
+  ['iban', /\b(?:iban|rib|bic|swift|account number|numero de compte|n° de compte)\b/],
+  ['national-id', /\b(?:ssn|social security|securite sociale|nir|numero fiscal|tax id|passport|passeport|carte d'identite|id card)\b/],
+  ['birthdate', /\b(?:birth\w*|bday|dob|date de naissance|naissance|ne le)\b/],
+  ['password', /\b(?:password|passwd|pass|pwd|mot de passe|mdp|passcode|code (?:secret|personnel|d'acces|confidentiel)|pin)\b/],
+  ['email', /\b(?:e-?mail|courriel|adresse (?:e-?)?mail|mail)\b/],
+  ['phone', /\b(?:phone|tel|telephone|mobile|portable|gsm)\b/],
+  ['login', /\b(?:user(?:name|id)?|login|identifiant|id(?:entifier)?|numero (?:client|d'abonne|d'utilisateur)|client number|customer (?:id|number)|n° client|account id|apple id|compte)\b/],
+  ['search', /\b(?:search|recherch\w*|query|q)\b/],
+  ['address', /\b(?:address|adresse|street|rue|city|ville|zip|postal|code postal|cp)\b/],
+  ['name', /\b(?:name|nom|prenom|first ?name|last ?name|surname|fullname)\b/],
+];
+
+const AUTOCOMPLETE_KINDS: Readonly<Record<string, FieldKind>> = {
+  'current-password': 'password', 'new-password': 'password', username: 'login', email: 'email', tel: 'phone',
+  'tel-national': 'phone', 'one-time-code': 'otp', 'cc-number': 'card-number', 'cc-csc': 'card-cvv',
+  'cc-exp': 'card-expiry', 'cc-exp-month': 'card-expiry', 'cc-exp-year': 'card-expiry', 'cc-name': 'card-holder',
+  'cc-given-name': 'card-holder', 'cc-family-name': 'card-holder', bday: 'birthdate', 'bday-day': 'birthdate',
+  'bday-month': 'birthdate', 'bday-year': 'birthdate', name: 'name', 'given-name': 'name', 'family-name': 'name',
+  'street-address': 'address', 'postal-code': 'address', 'address-line1': 'address',
+};
+
+const ASKED_KINDS = FIELD_KINDS.filter((k) => k !== 'hidden' && k !== 'search' && k !== 'other');
+
+/**
+ * `forms`: the <form> elements; `fields`: every input/select/textarea; `labels`: every <label>
+ * (all in document order, as parse-collect finds them). Never throws.
+ */
+export function extractForms(forms: Element[], fields: Element[], labels: Element[], baseUrl: string): PageForm[] {
+  const labelsByFor = new Map<string, string>();
+  for (const label of labels) {
+    const target = label.attribs.for?.trim();
+    if (target && !labelsByFor.has(target)) labelsByFor.set(target, clean(textOf(label)));
+  }
+  const byForm = new Map<Element | null, Element[]>();
+  for (const field of fields) {
+    const owner = owningForm(field, forms);
+    const list = byForm.get(owner);
+    if (list) list.push(field);
+    else byForm.set(owner, [field]);
+  }
+  const out: PageForm[] = [];
+  for (const form of forms) {
+    if (out.length >= MAX_FORMS_PER_PAGE) break;
+    const read = readForm(form, byForm.get(form) ?? [], labelsByFor, baseUrl);
+    if (read.fields.length > 0) out.push(read);
+  }
+  const orphans = byForm.get(null);
+  if (orphans && out.length < MAX_FORMS_PER_PAGE) {
+    const read = readForm(null, orphans, labelsByFor, baseUrl);
+    if (read.fields.length > 0) out.push(read);
+  }
+  return out;
+}
+
+/** Whether a form asks for a secret that logs into an account (password, or a one-time code). */
+export function isCredentialForm(form: PageForm): boolean {
+  return form.asks.includes('password') || form.asks.includes('otp');
+}
+
+/** Whether a form asks for a payment card (number with CVV or expiry). */
+export function isCardForm(form: PageForm): boolean {
+  return form.asks.includes('card-number') && (form.asks.includes('card-cvv') || form.asks.includes('card-expiry'));
+}
+
+function readForm(form: Element | null, elements: Element[], labelsByFor: Map<string, string>, baseUrl: string): PageForm {
+  const fields: FormField[] = [];
+  for (const el of elements) {
+    if (fields.length >= MAX_FIELDS_PER_FORM) break;
+    const field = readField(el, labelsByFor);
+    if (field) fields.push(field);
+  }
+  const kinds = new Set(fields.map((f) => f.kind));
+  const { action, actionScheme } = form ? resolveAction(form.attribs.action, baseUrl) : { action: null, actionScheme: null };
+  const method = (form?.attribs.method ?? 'get').trim().toLowerCase();
+  return {
+    action,
+    actionScheme,
+    method: method === 'post' || method === 'dialog' ? method : 'get',
+    isFormElement: form !== null,
+    fields,
+    asks: ASKED_KINDS.filter((k) => kinds.has(k)),
+    text: contextText(form ?? commonBox(elements), fields),
+  };
+}
+
+function readField(el: Element, labelsByFor: Map<string, string>): FormField | null {
+  const tag = el.name as FormField['tag'];
+  const attr = (name: string): string | null => {
+    const value = el.attribs[name]?.trim();
+    return value ? value.slice(0, MAX_ATTR_CHARS) : null;
+  };
+  const type = tag === 'input' ? (attr('type') ?? 'text').toLowerCase() : tag;
+  if (tag === 'input' && IGNORED_INPUT_TYPES.has(type)) return null;
+  const id = attr('id');
+  const label = (id ? labelsByFor.get(id) : undefined) || enclosingLabel(el) || attr('aria-label') || attr('title');
+  const field: FormField = {
+    tag,
+    type,
+    name: attr('name'),
+    autocomplete: attr('autocomplete')?.toLowerCase() ?? null,
+    placeholder: attr('placeholder'),
+    label: label ? label.slice(0, MAX_ATTR_CHARS) : null,
+    kind: 'other',
+  };
+  field.kind = classifyField(field, id);
+  return field;
+}
+
+/** The kind of a field: its type first, then autocomplete tokens, then its words. */
+export function classifyField(field: Omit<FormField, 'kind'>, id: string | null = null): FieldKind {
+  if (field.type === 'hidden') return 'hidden';
+  if (field.type === 'password') return 'password';
+  for (const token of (field.autocomplete ?? '').split(/\s+/)) {
+    const kind = AUTOCOMPLETE_KINDS[token];
+    if (kind) return kind;
+  }
+  // What the visitor reads (label, placeholder) first: names are often generated or misleading
+  // ("userGridPasswordCredential.username" is the login field of a bank form).
+  for (const text of [[field.label, field.placeholder], [field.name, id]]) {
+    const words = fold(text.filter(Boolean).join(' '));
+    if (words === '') continue;
+    for (const [kind, pattern] of KIND_PATTERNS) if (pattern.test(words)) return kind;
+  }
+  if (field.type === 'email') return 'email';
+  if (field.type === 'tel') return 'phone';
+  if (field.type === 'search') return 'search';
+  return 'other';
+}
+
+/** The action as a browser would send to: empty or absent means the page itself. */
+function resolveAction(raw: string | undefined, baseUrl: string): { action: string | null; actionScheme: string | null } {
+  const value = raw?.trim() ?? '';
+  const scheme = SCHEME.exec(value)?.[1]?.toLowerCase();
+  if (scheme === 'javascript') return { action: null, actionScheme: 'javascript' };
+  if (scheme === 'mailto') return { action: value.slice(0, MAX_ATTR_CHARS), actionScheme: 'mailto' };
+  try {
+    const url = new URL(value, baseUrl);
+    url.hash = '';
+    const s = url.protocol.slice(0, -1);
+    return s === 'http' || s === 'https' ? { action: url.href, actionScheme: s } : { action: null, actionScheme: 'other' };
+  } catch {
+    return { action: null, actionScheme: 'other' };
+  }
+}
+
+/** The nearest <form> ancestor among `forms`, or the form named by the `form` attribute. */
+function owningForm(el: Element, forms: Element[]): Element | null {
+  const formId = el.attribs.form?.trim();
+  if (formId) {
+    const named = forms.find((f) => f.attribs.id === formId);
+    if (named) return named;
+  }
+  for (let node = el.parent; node; node = node.parent) {
+    if (node.type === 'tag' && (node as Element).name === 'form') return node as Element;
+  }
+  return null;
+}
+
+function enclosingLabel(el: Element): string | null {
+  for (let node = el.parent, depth = 0; node && depth < 4; node = node.parent, depth++) {
+    if (node.type === 'tag' && (node as Element).name === 'label') return clean(textOf(node as Element)) || null;
+  }
+  return null;
+}
+
+/** The smallest common ancestor of the orphan fields (their "form"), or null. */
+function commonBox(elements: Element[]): Element | null {
+  const first = elements[0];
+  if (!first) return null;
+  for (let node = first.parent; node; node = node.parent) {
+    if (node.type !== 'tag') continue;
+    if (elements.every((el) => isInside(el, node as Element))) return node as Element;
+  }
+  return null;
+}
+
+function isInside(el: AnyNode, box: Element): boolean {
+  for (let node: AnyNode | null = el; node; node = node.parent) if (node === box) return true;
+  return false;
+}
+
+/**
+ * The form's text, widened to enclosing boxes while they stay short (the login "card" with its
+ * logo and heading), with image alt texts and logo file names, and the fields' placeholders.
+ */
+function contextText(form: Element | null, fields: FormField[]): string {
+  let box: Element | null = form;
+  if (box) {
+    for (let level = 0; level < CONTEXT_LEVELS; level++) {
+      const parent = box.parent;
+      if (!parent || parent.type !== 'tag' || ['body', 'html'].includes((parent as Element).name)) break;
+      if (visibleText(parent as Element).length > CONTEXT_BOX_CHARS) break;
+      box = parent as Element;
+    }
+  }
+  const parts = box ? [visibleText(box), ...imageWords(box)] : [];
+  for (const f of fields) if (f.placeholder) parts.push(f.placeholder);
+  return clean(parts.join(' ')).slice(0, MAX_CONTEXT_CHARS);
+}
+
+function visibleText(el: Element): string {
+  let text = '';
+  const stack: AnyNode[] = [el];
+  while (stack.length > 0 && text.length <= MAX_CONTEXT_CHARS * 2) {
+    const node = stack.pop()!;
+    if (node.type === 'text') text += ` ${node.data}`;
+    else if (node.type === 'tag' && !['script', 'style', 'template', 'noscript', 'option'].includes((node as Element).name)) {
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    }
+  }
+  return clean(text);
+}
+
+/** Alt texts of images in the box, and the file names of images called logo-something. */
+function imageWords(box: Element): string[] {
+  const words: string[] = [];
+  const stack: AnyNode[] = [box];
+  while (stack.length > 0 && words.length < 20) {
+    const node = stack.pop()!;
+    if (node.type !== 'tag') continue;
+    const el = node as Element;
+    // Icons inside buttons and labelled links are "sign in with Google" or share buttons, not the page's logo.
+    if (el.name === 'button' || (el.name === 'a' && isLabelledLink(el))) continue;
+    if (el.name === 'img' || el.name === 'svg' || (el.name === 'input' && el.attribs.type === 'image')) {
+      const alt = el.attribs.alt?.trim() || el.attribs['aria-label']?.trim() || el.attribs.title?.trim();
+      if (alt) words.push(alt.slice(0, MAX_ATTR_CHARS));
+      const file = (el.attribs.src ?? '').split(/[?#]/)[0]!.split('/').pop() ?? '';
+      if (/logo/i.test(file) || /logo/i.test(el.attribs.class ?? '')) words.push(file.replace(/\.[a-z0-9]{2,5}$/i, '').replace(/[-_.]+/g, ' '));
+    }
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]!);
+  }
+  return words;
+}
+
+/** A link with its own words or an sign-in address, as opposed to a bare logo link. */
+function isLabelledLink(el: Element): boolean {
+  if (/(?:auth|oauth|sso|login|signin|connect)/i.test(el.attribs.href ?? '')) return true;
+  return clean(textOf(el)) !== '';
+}
+
+function clean(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** camelCase split, lower case, accents stripped, separators as spaces: "cardNumber" -> "card number". */
+function fold(text: string): string {
+  return text
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[_\-.[\]]+/g, ' ');
+}
