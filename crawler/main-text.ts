@@ -46,10 +46,15 @@ interface Info {
 const DEFAULT_MAX_CHARS = 1_000_000;
 /** A junk element holding at least this share of the page's text, mostly not links, is kept. */
 const RESCUE_SHARE = 0.5;
+/** ... when the page's clean text outside it is below this share of its text. */
+const RESCUE_CLEAN_SHARE = 0.25;
 /** <main> is used when it holds at least this share of the page's clean text. */
 const MAIN_SHARE = 0.25;
 /** Descend into a child holding at least this share of its parent's non-link text. */
 const DESCEND_SHARE = 0.7;
+/** Standfirst: paragraphs of the headline's block with at least this much non-link text. */
+const STANDFIRST_TAGS = new Set(['p', 'blockquote']);
+const STANDFIRST_MIN_CHARS = 80;
 const TEXT_BLOCK_TAGS = new Set([
   'p', 'pre', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'dd', 'dt', 'td', 'th', 'textarea', 'code',
 ]);
@@ -74,25 +79,41 @@ export function extractMainText(doc: Document, options: MainTextOptions = {}): s
   const h1s: Info[] = [];
   const top = measure(body, infos, h1s);
   rescueLargeJunk(top);
-  const root = chooseRoot(top);
+  const { root, head } = chooseRoot(top);
   const rootText = Math.max(1, root.text);
   const pruneLinkLists = root.linkText / rootText < LISTING_LINK_DENSITY;
 
-  const text = renderText(
-    root.el as ParentNode,
-    (el) => {
-      const info = infos.get(el);
-      if (!info || info.junk) return true;
-      if (!pruneLinkLists || info.inUser || info.kind === 'user') return false;
-      return isLinkList(info) && info.text < LINK_LIST_MAX_SHARE * rootText;
-    },
-    options.maxChars ?? DEFAULT_MAX_CHARS,
-  );
-  // The page's headline stays with its text even when it sits above the content root.
-  const headline = root.h1s === 0 ? h1s.find((h1) => !insideJunk(h1)) : undefined;
-  if (!headline) return text;
-  const title = renderText(headline.el as ParentNode, () => false);
-  return title && text ? `${title}\n\n${text}` : title || text;
+  const skip = (el: Element): boolean => {
+    const info = infos.get(el);
+    if (!info || info.junk) return true;
+    if (!pruneLinkLists || info.inUser || info.kind === 'user') return false;
+    return isLinkList(info) && info.text < LINK_LIST_MAX_SHARE * rootText;
+  };
+  const text = renderText(root.el as ParentNode, skip, options.maxChars ?? DEFAULT_MAX_CHARS);
+  // The page's headline stays with its text even when it sits above the content root, and so
+  // does the standfirst beside it (prose paragraphs of the headline's block; not its byline).
+  if (root.h1s > 0) return text;
+  const headline = h1s.find((h1) => !insideJunk(h1));
+  const parts = headline ? [renderText(headline.el as ParentNode, () => false)] : [];
+  if (head) for (const p of standfirst(head)) parts.push(renderText(p.el as ParentNode, skip));
+  parts.push(text);
+  return parts.filter(Boolean).join('\n\n');
+}
+
+/** Prose paragraphs of a headline block: long, few links, outside any heading. */
+function standfirst(head: Info): Info[] {
+  const out: Info[] = [];
+  const stack = [head];
+  while (stack.length > 0) {
+    const info = stack.pop()!;
+    if (info.junk || info.h1s > 0 && (info.el as Element).name === 'h1') continue;
+    if (STANDFIRST_TAGS.has((info.el as Element).name)) {
+      if (nonLink(info) >= STANDFIRST_MIN_CHARS && info.linkText < 0.5 * info.text) out.push(info);
+      continue;
+    }
+    for (let i = info.children.length - 1; i >= 0; i--) stack.push(info.children[i]!);
+  }
+  return out;
 }
 
 function insideJunk(info: Info): boolean {
@@ -196,7 +217,9 @@ function rescueLargeJunk(top: Info): void {
   while (stack.length > 0) {
     const info = stack.pop()!;
     if (info.rawText < threshold) continue; // nothing below can reach the threshold either
-    if (info.junk && info.rawLinkText < 0.5 * info.rawText) {
+    // ... and only when the page has next to no clean text without it: a page whose own article is
+    // there keeps its large sidebar (a live feed, a gallery) out.
+    if (info.junk && info.rawLinkText < 0.5 * info.rawText && top.text < RESCUE_CLEAN_SHARE * info.rawText) {
       info.junk = false;
       for (let up = info.parent; up; up = up.parent) {
         up.text += info.text;
@@ -210,7 +233,7 @@ function rescueLargeJunk(top: Info): void {
   }
 }
 
-function chooseRoot(top: Info): Info {
+function chooseRoot(top: Info): Descent {
   let start = top;
   const main = findLargestMain(top);
   // <main> wins unless posts or comments sit outside it (some themes put comments after it).
@@ -235,26 +258,33 @@ function findLargestMain(top: Info): Info | null {
   return best;
 }
 
-function descend(start: Info): Info {
+interface Descent {
+  root: Info;
+  /** The block holding the page's <h1> that the descent left behind, if it did. */
+  head: Info | null;
+}
+
+function descend(start: Info): Descent {
   let node = start;
+  let head: Info | null = null;
   for (;;) {
     const total = nonLink(node);
-    if (total <= 0) return node;
+    if (total <= 0) return { root: node, head };
     let best: Info | null = null;
     for (const child of node.children) {
       if (!child.junk && (!best || nonLink(child) > nonLink(best))) best = child;
     }
-    if (!best || nonLink(best) < DESCEND_SHARE * total) return node;
+    if (!best || nonLink(best) < DESCEND_SHARE * total) return { root: node, head };
     // A paragraph is not a container: its headline and sibling paragraphs belong with it.
-    if (TEXT_BLOCK_TAGS.has((best.el as Element).name)) return node;
-    // Never leave the page's headline behind.
-    if (best.h1s < node.h1s) return node;
+    if (TEXT_BLOCK_TAGS.has((best.el as Element).name)) return { root: node, head };
+    // Leaving the page's headline behind: remember its block, rendered above the text.
+    if (best.h1s < node.h1s && !head) head = node.children.find((c) => c !== best && !c.junk && c.h1s > 0) ?? null;
     // Nor paragraphs beside the best child: the article continues around a nested block.
     let prose = 0;
     for (const sibling of node.children) {
       if (sibling !== best && !sibling.junk && PROSE_TAGS.has((sibling.el as Element).name)) prose += nonLink(sibling);
     }
-    if (prose >= PROSE_LEFT_MIN) return node;
+    if (prose >= PROSE_LEFT_MIN) return { root: node, head };
     const signature = siblingSignature(best.el as Element);
     const hasPeers = node.children.some(
       (sibling) =>
@@ -265,7 +295,7 @@ function descend(start: Info): Info {
           sibling.userText >= SIBLING_MIN_TEXT ||
           siblingSignature(sibling.el as Element) === signature),
     );
-    if (hasPeers) return node;
+    if (hasPeers) return { root: node, head };
     node = best;
   }
 }
@@ -295,3 +325,4 @@ function countNonSpace(text: string): number {
   }
   return n;
 }
+
