@@ -6,6 +6,7 @@ import { redactTarget } from '../config/index.ts';
 import { parseEntityQuery, type EntityQuery } from '../extractors/entity-query.ts';
 import { CATEGORIES } from '../extractors/types.ts';
 import { ALERT_STATUSES } from '../indexer/types.ts';
+import { alertView } from './alert-view.ts';
 import type { ReviewServerDeps } from './server.ts';
 
 const paging = {
@@ -47,12 +48,13 @@ export function registerApiRoutes(app: FastifyInstance, deps: ReviewServerDeps):
     const query = alertsQuery.safeParse(request.query);
     if (!query.success) return badRequest(reply, query.error);
     const { target, ...rest } = query.data;
-    return { alerts: await deps.index.listAlerts({ ...rest, targetId: target }) };
+    return { alerts: (await deps.index.listAlerts({ ...rest, targetId: target })).map(alertView) };
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/alerts/:id', async (request, reply) => {
     const alert = await deps.index.getAlert(request.params.id);
-    return alert ?? reply.status(404).send({ error: { code: 'not-found', message: 'no such alert' } });
+    if (alert === null) return reply.status(404).send({ error: { code: 'not-found', message: 'no such alert' } });
+    return { ...alertView(alert), history: await deps.index.alertHistory(alert.id) };
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/pages/:id', async (request, reply) => {
