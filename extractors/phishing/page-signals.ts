@@ -131,7 +131,9 @@ export function phishingPageHits(page: PhishingPage, mentions: BrandMention[], l
     }
     const actionHost = form.action ? hostOfUrl(form.action) : null;
     const actionParts = actionHost ? splitHost(actionHost) : null;
-    if (isCredentialForm(form) && actionParts && pageParts && actionParts.registrable !== pageParts.registrable && !officialBrandOf(actionParts.host, list)) {
+    // Another site: another registrable domain (or another host, when the page is served from an IP address).
+    const otherSite = actionHost !== null && host !== null && (actionParts && pageParts ? actionParts.registrable !== pageParts.registrable : actionHost !== host);
+    if (isCredentialForm(form) && otherSite && !officialBrandOf(actionHost, list)) {
       hits.push({ ruleId: 'phishing.form-to-other-site', weight: PHISHING_WEIGHTS.formToOtherSite, terms: [], details: compact({ action: form.action ?? undefined, pageHost: host ?? undefined, asks: form.asks.join(', ') }) });
     }
     if (form.action && MAILER_SCRIPT.test(new URL(form.action).pathname)) {
