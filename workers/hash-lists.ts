@@ -1,17 +1,21 @@
 // The imported hash lists, in Redis so every worker process matches against the same lists.
 //
-// Per list: exact SHA-256 and MD5 hashes in one Redis hash each (field: the hash; value: the line's
-// optional category/source/comment, '' when none), and pHashes in a multi-index of 4 bands of 16
-// bits, as workers/near-duplicates.ts indexes simhashes, generalised to larger distances: two
-// 64-bit hashes at most t bits apart have at least one band within floor(t / 4) bits (pigeonhole),
-// so a lookup reads, for each band, every band value within that radius (1 + 16 + 120 = 137 per
-// band at t = 10) and compares the few full hashes found there. One Lua script per list and batch
-// of images, so a page costs one round trip per list. Lists are few (tens); their entries are
-// many (millions): nothing is ever loaded into a worker's memory.
+// Per list, one Redis hash per kind (SHA-256, MD5, pHash): field the hash, value the line's
+// optional category/source/comment ('' when none). HSETNX makes imports idempotent and counts
+// duplicates. SHA-256 and MD5 are matched in Redis (HMGET: one round trip per list and page).
+// pHashes are matched within a Hamming distance by a multi-index (extractors/hashes/phash-index.ts,
+// the banded approach of near-duplicates.ts generalised to larger distances), which each worker
+// builds from the list and keeps as a cache: it is rebuilt when the list's version (bumped by
+// every import that adds and by removal) changes, so every worker sees every import at its next
+// page. The search runs in the worker, not in a Lua script: at a 10-bit threshold a query probes
+// 548 buckets, which in Redis's Lua took ~6 ms per image even at 50,000 entries and would block
+// Redis for every other worker (docs/hash-lists.md has the figures).
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ConfigError } from '../config/index.ts';
 import type { HashKind } from '../extractors/hashes/hash-kinds.ts';
 import type { HashListEntry } from '../extractors/hashes/hash-list-parser.ts';
+import { PhashIndex } from '../extractors/hashes/phash-index.ts';
 import type { HashEntryMeta, HashMatch } from '../extractors/hashes/match-flags.ts';
 import { CATEGORIES, type Category } from '../extractors/types.ts';
 
@@ -30,6 +34,8 @@ export interface HashListInfo {
   /** The last import into this list. */
   importedAt: string;
   counts: Record<HashKind, number>;
+  /** Changes whenever pHashes are added (workers rebuild their pHash index then). */
+  phashVersion: string;
 }
 
 /** What to look up for one media item. */
@@ -44,96 +50,11 @@ export interface AddResult {
   duplicates: number;
 }
 
-// KEYS: bands hash, meta hash. ARGV: pairs of (16-hex pHash, meta JSON or ''). Returns {added, duplicates}.
-const ADD_PHASH_SCRIPT = `
-local added, duplicates = 0, 0
-for i = 1, #ARGV, 2 do
-  local hash, meta = ARGV[i], ARGV[i + 1]
-  local bucket = redis.call('HGET', KEYS[1], '0:' .. string.sub(hash, 1, 4)) or ''
-  local seen = false
-  for j = 1, #bucket, 16 do
-    if string.sub(bucket, j, j + 15) == hash then seen = true break end
-  end
-  if seen then
-    duplicates = duplicates + 1
-  else
-    added = added + 1
-    for band = 0, 3 do
-      local field = band .. ':' .. string.sub(hash, band * 4 + 1, band * 4 + 4)
-      local current = band == 0 and bucket or (redis.call('HGET', KEYS[1], field) or '')
-      redis.call('HSET', KEYS[1], field, current .. hash)
-    end
-    if meta ~= '' then redis.call('HSET', KEYS[2], hash, meta) end
-  end
-end
-return { added, duplicates }
-`;
-
-// KEYS: bands hash, meta hash. ARGV[1]: threshold; ARGV[2..]: 16-hex pHashes. Returns, per query
-// with a match, {query index (from 1), the closest entry, distance, meta or false}.
-const MATCH_PHASH_SCRIPT = `
-local threshold = tonumber(ARGV[1])
-local radius = math.floor(threshold / 4)
-
-local function popcount(x)
-  local n = 0
-  while x ~= 0 do
-    x = bit.band(x, x - 1)
-    n = n + 1
-  end
-  return n
-end
-
--- Every 16-bit value within 'radius' bits of v (radius <= 3).
-local function neighbours(v)
-  local out = { v }
-  if radius >= 1 then
-    for a = 0, 15 do
-      local va = bit.bxor(v, bit.lshift(1, a))
-      table.insert(out, va)
-      if radius >= 2 then
-        for b = a + 1, 15 do
-          local vb = bit.bxor(va, bit.lshift(1, b))
-          table.insert(out, vb)
-          if radius >= 3 then
-            for c = b + 1, 15 do table.insert(out, bit.bxor(vb, bit.lshift(1, c))) end
-          end
-        end
-      end
-    end
-  end
-  return out
-end
-
-local results = {}
-for q = 2, #ARGV do
-  local query = ARGV[q]
-  local hi, lo = tonumber(string.sub(query, 1, 8), 16), tonumber(string.sub(query, 9, 16), 16)
-  local best, bestDistance = nil, threshold + 1
-  for band = 0, 3 do
-    local value = tonumber(string.sub(query, band * 4 + 1, band * 4 + 4), 16)
-    for _, n in ipairs(neighbours(value)) do
-      local bucket = redis.call('HGET', KEYS[1], band .. ':' .. string.format('%04x', n))
-      if bucket then
-        for j = 1, #bucket, 16 do
-          local entry = string.sub(bucket, j, j + 15)
-          local d = popcount(bit.bxor(hi, tonumber(string.sub(entry, 1, 8), 16)))
-            + popcount(bit.bxor(lo, tonumber(string.sub(entry, 9, 16), 16)))
-          if d < bestDistance then best, bestDistance = entry, d end
-        end
-      end
-    end
-  end
-  if best then
-    table.insert(results, { q - 1, best, bestDistance, redis.call('HGET', KEYS[2], best) or false })
-  end
-end
-return results
-`;
-
 export class HashLists {
   private readonly redis: Redis;
   private readonly prefix: string;
+  /** Per list: the pHash index this worker built, and the list version it was built from. */
+  private readonly phashCache = new Map<string, { version: string; index: Promise<PhashIndex> }>();
 
   /** `prefix`: the instance's Redis prefix (settings.redisPrefix). */
   constructor(redis: Redis, prefix: string) {
@@ -175,12 +96,11 @@ export class HashLists {
     checkName(name);
     const result: AddResult = { added: 0, duplicates: 0 };
     const addedByKind: Record<HashKind, number> = { sha256: 0, md5: 0, phash: 0 };
-    const exact = entries.filter((entry) => entry.kind !== 'phash');
-    if (exact.length > 0) {
+    if (entries.length > 0) {
       const pipeline = this.redis.pipeline();
-      for (const entry of exact) pipeline.hsetnx(this.entriesKey(name, entry.kind), entry.hash, metaJson(entry));
+      for (const entry of entries) pipeline.hsetnx(this.entriesKey(name, entry.kind), entry.hash, metaJson(entry));
       const replies = (await pipeline.exec()) ?? [];
-      exact.forEach((entry, i) => {
+      entries.forEach((entry, i) => {
         const [err, reply] = replies[i] ?? [new Error('no reply'), 0];
         if (err) throw err;
         if (Number(reply) === 1) {
@@ -191,18 +111,12 @@ export class HashLists {
         }
       });
     }
-    const perceptual = entries.filter((entry) => entry.kind === 'phash');
-    if (perceptual.length > 0) {
-      const args = perceptual.flatMap((entry) => [entry.hash, metaJson(entry)]);
-      const [added, duplicates] = (await this.redis.eval(ADD_PHASH_SCRIPT, 2, this.bandsKey(name), this.entryMetaKey(name), ...args)) as [number, number];
-      result.added += Number(added);
-      result.duplicates += Number(duplicates);
-      addedByKind.phash += Number(added);
-    }
     const counts = this.redis.pipeline();
     for (const kind of Object.keys(addedByKind) as HashKind[]) {
       if (addedByKind[kind] > 0) counts.hincrby(this.countsKey(name), kind, addedByKind[kind]);
     }
+    // Unique, not a counter: a list removed and imported again must not look like the cached one.
+    if (addedByKind.phash > 0) counts.hset(this.countsKey(name), 'phashVersion', `${Date.now()}-${randomUUID()}`);
     await counts.exec();
     return result;
   }
@@ -215,14 +129,14 @@ export class HashLists {
 
   async get(name: string): Promise<HashListInfo | null> {
     const [raw, counts] = await Promise.all([this.redis.hget(this.metaKey(), name), this.redis.hgetall(this.countsKey(name))]);
-    return raw ? withCounts(JSON.parse(raw) as Omit<HashListInfo, 'counts'>, counts) : null;
+    return raw ? withCounts(JSON.parse(raw) as Omit<HashListInfo, 'counts' | 'phashVersion'>, counts) : null;
   }
 
   async list(): Promise<HashListInfo[]> {
     const all = await this.redis.hgetall(this.metaKey());
     const names = Object.keys(all).sort();
     const counts = await Promise.all(names.map((name) => this.redis.hgetall(this.countsKey(name))));
-    return names.map((name, i) => withCounts(JSON.parse(all[name]!) as Omit<HashListInfo, 'counts'>, counts[i]!));
+    return names.map((name, i) => withCounts(JSON.parse(all[name]!) as Omit<HashListInfo, 'counts' | 'phashVersion'>, counts[i]!));
   }
 
   /** Removes a list and all its entries; false when there was none. */
@@ -231,7 +145,7 @@ export class HashLists {
     const removed = await this.redis.hdel(this.metaKey(), name);
     // UNLINK frees a list of millions of entries in the background, without blocking Redis.
     await this.redis.unlink(
-      this.entriesKey(name, 'sha256'), this.entriesKey(name, 'md5'), this.bandsKey(name), this.entryMetaKey(name), this.countsKey(name),
+      this.entriesKey(name, 'sha256'), this.entriesKey(name, 'md5'), this.entriesKey(name, 'phash'), this.countsKey(name),
     );
     return removed === 1;
   }
@@ -253,36 +167,51 @@ export class HashLists {
           matches.push(matchOf(list, kind, q.index, q.hash, q.hash, 0, value));
         });
       }
-      if (list.counts.phash > 0) {
-        const wanted = items.map((item, index) => ({ index, hash: item.phash })).filter((q): q is { index: number; hash: string } => Boolean(q.hash));
-        if (wanted.length === 0) continue;
-        const found = (await this.redis.eval(
-          MATCH_PHASH_SCRIPT, 2, this.bandsKey(list.name), this.entryMetaKey(list.name), String(list.phashThreshold), ...wanted.map((q) => q.hash),
-        )) as [number, string, number, string | null][];
-        for (const [queryIndex, entry, distance, meta] of found) {
-          const q = wanted[Number(queryIndex) - 1]!;
-          matches.push(matchOf(list, 'phash', q.index, q.hash, entry, Number(distance), meta ?? ''));
-        }
-      }
+      if (list.counts.phash > 0) matches.push(...(await this.matchPhash(list, items)));
     }
+    for (const name of this.phashCache.keys()) if (!lists.some((list) => list.name === name)) this.phashCache.delete(name);
     return matches;
+  }
+
+  private async matchPhash(list: HashListInfo, items: readonly MediaHashes[]): Promise<HashMatch[]> {
+    const index = await this.phashIndex(list);
+    const hits = items.flatMap((item, i) => {
+      const hit = item.phash ? index.nearest(item.phash, list.phashThreshold) : null;
+      return hit ? [{ item: i, hash: item.phash!, hit }] : [];
+    });
+    if (hits.length === 0) return [];
+    const metas = await this.redis.hmget(this.entriesKey(list.name, 'phash'), ...hits.map((h) => h.hit.hash));
+    return hits.map((h, i) => matchOf(list, 'phash', h.item, h.hash, h.hit.hash, h.hit.distance, metas[i] ?? ''));
+  }
+
+  /** The list's pHash index, built from Redis when this worker has none or an older version. */
+  private phashIndex(list: HashListInfo): Promise<PhashIndex> {
+    const cached = this.phashCache.get(list.name);
+    if (cached && cached.version === list.phashVersion) return cached.index;
+    const index = this.loadPhashes(list.name).then((hashes) => new PhashIndex(hashes));
+    this.phashCache.set(list.name, { version: list.phashVersion, index });
+    index.catch(() => this.phashCache.delete(list.name));
+    return index;
+  }
+
+  private async loadPhashes(name: string): Promise<string[]> {
+    const hashes: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, fields] = await this.redis.hscan(this.entriesKey(name, 'phash'), cursor, 'COUNT', 10_000);
+      for (let i = 0; i < fields.length; i += 2) hashes.push(fields[i]!);
+      cursor = next;
+    } while (cursor !== '0');
+    return hashes;
   }
 
   private metaKey(): string {
     return `${this.prefix}:hash-lists`;
   }
 
-  // One hash tag per list: its keys stay in one slot on a Redis Cluster (the scripts read two).
+  // One hash tag per list: its keys stay in one slot on a Redis Cluster.
   private entriesKey(name: string, kind: HashKind): string {
     return `${this.prefix}:hash-list:{${name}}:${kind}`;
-  }
-
-  private bandsKey(name: string): string {
-    return `${this.prefix}:hash-list:{${name}}:phash-bands`;
-  }
-
-  private entryMetaKey(name: string): string {
-    return `${this.prefix}:hash-list:{${name}}:phash-meta`;
   }
 
   private countsKey(name: string): string {
@@ -318,11 +247,15 @@ function matchOf(list: HashListInfo, kind: HashKind, item: number, hash: string,
   return { item, list: list.name, category: meta.category ?? list.category, kind, hash, listHash, distance, meta };
 }
 
-function withCounts(info: Omit<HashListInfo, 'counts'>, counts: Record<string, string>): HashListInfo {
-  return { ...info, counts: { sha256: Number(counts.sha256 ?? 0), md5: Number(counts.md5 ?? 0), phash: Number(counts.phash ?? 0) } };
+function withCounts(info: Omit<HashListInfo, 'counts' | 'phashVersion'>, counts: Record<string, string>): HashListInfo {
+  return {
+    ...info,
+    counts: { sha256: Number(counts.sha256 ?? 0), md5: Number(counts.md5 ?? 0), phash: Number(counts.phash ?? 0) },
+    phashVersion: counts.phashVersion ?? '',
+  };
 }
 
-function storedInfo(info: HashListInfo): Omit<HashListInfo, 'counts'> {
-  const { counts: _counts, ...rest } = info;
+function storedInfo(info: HashListInfo): Omit<HashListInfo, 'counts' | 'phashVersion'> {
+  const { counts: _counts, phashVersion: _version, ...rest } = info;
   return rest;
 }

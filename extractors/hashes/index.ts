@@ -3,4 +3,5 @@
 export { HASH_KINDS, HEX_LENGTH, KIND_OPTIONS, isHashKind, isPerceptual, kindOfLength, normalizeHex, type HashKind, type KindOption } from './hash-kinds.ts';
 export { HashListParser, splitCsv, type HashListEntry, type HashListParserOptions, type HashListRejection, type ParsedLine } from './hash-list-parser.ts';
 export { hashMatchFlags, hashMatchWeight, type HashEntryMeta, type HashMatch } from './match-flags.ts';
+export { PhashIndex, type PhashNeighbour } from './phash-index.ts';
 export { hammingDistanceHex, phashOfImage, phashOfPixels, PHASH_BITS, PHASH_DEFAULTS, type PhashOptions } from './phash.ts';

@@ -53,7 +53,7 @@ describe('HashLists', () => {
     expect(await lists.add('partner-a', [entry(SHA, 'sha256'), entry(MD5, 'md5', { source: 'ncmec', comment: 'x' }), entry(SHA, 'sha256')])).toEqual({ added: 2, duplicates: 1 });
     expect(await lists.add('partner-a', [entry(MD5, 'md5')])).toEqual({ added: 0, duplicates: 1 });
     const [info] = await lists.list();
-    expect(info).toMatchObject({ name: 'partner-a', category: 'child-abuse', phashThreshold: 10, counts: { sha256: 1, md5: 1, phash: 0 } });
+    expect(info).toMatchObject({ name: 'partner-a', category: 'child-abuse', phashThreshold: 10, counts: { sha256: 1, md5: 1, phash: 0 }, phashVersion: '' });
 
     const matches = await lists.match([{ sha256: 'f'.repeat(64), md5: MD5 }, { sha256: SHA }]);
     expect(matches).toEqual([
@@ -106,6 +106,22 @@ describe('HashLists', () => {
     expect(await lists.remove('a')).toBe(false);
     expect(await lists.match([{ sha256: SHA, phash: 'ffffffffffffffff' }])).toEqual([]);
     expect(await redis.keys(`${prefix}:hash-list:*`)).toEqual([]);
+  });
+
+  it('rebuilds a worker pHash index when another process imports into the list or replaces it', async () => {
+    const worker = new HashLists(redis, prefix);
+    const importer = new HashLists(redis, prefix);
+    await importer.ensure('p', 'child-abuse', 4);
+    await importer.add('p', [entry('0000000000000000', 'phash')]);
+    // Builds this worker's index; then the importer adds an entry the worker must see.
+    expect(await worker.match([{ sha256: SHA, phash: 'fffffffffffffff0' }])).toEqual([]);
+    await importer.add('p', [entry('ffffffffffffffff', 'phash')]);
+    expect((await worker.match([{ sha256: SHA, phash: 'fffffffffffffff0' }])).map((m) => [m.listHash, m.distance])).toEqual([['ffffffffffffffff', 4]]);
+    await importer.remove('p');
+    await importer.ensure('p', 'hate', 4);
+    await importer.add('p', [entry('00000000000000ff', 'phash')]);
+    expect((await worker.match([{ sha256: SHA, phash: 'fffffffffffffff0' }]))).toEqual([]);
+    expect((await worker.match([{ sha256: SHA, phash: '00000000000000fe' }])).map((m) => [m.category, m.distance])).toEqual([['hate', 1]]);
   });
 
   it('refuses bad names, categories, thresholds and a category change', async () => {
