@@ -87,6 +87,19 @@ export function pagesMappings(): estypes.MappingTypeMapping {
           warc: storedOnly,
         },
       },
+      // Investigators look pages up by the hash of an image or file they carry (a partner's list).
+      media: {
+        properties: {
+          url: longKeyword,
+          kind: keyword,
+          sha256: keyword,
+          md5: keyword,
+          phash: keyword,
+          phashError: keyword,
+          bytes: { type: 'long' },
+          mediaType: keyword,
+        },
+      },
       entities: storedOnly,
       flags: storedOnly,
       host: keyword,

@@ -39,7 +39,7 @@ const PAGE_FIELDS = [
   'language', 'contentHash', 'entities', 'flags', 'depth',
 ] as const satisfies readonly (keyof PageDocument)[];
 /** Fields only some pages carry (older documents lack them): copied back only when present. */
-const OPTIONAL_PAGE_FIELDS = ['rendered', 'remoteAddress', 'evidence', 'nearDuplicateOf'] as const satisfies readonly (keyof PageDocument)[];
+const OPTIONAL_PAGE_FIELDS = ['rendered', 'remoteAddress', 'evidence', 'nearDuplicateOf', 'media'] as const satisfies readonly (keyof PageDocument)[];
 
 /** The PageDocument back from a stored source, without the derived fields. */
 export function pageFromSource(source: EsPageSource): PageDocument {

@@ -57,6 +57,10 @@ export function runIndexContract(name: string, makeIndex: () => Promise<SearchIn
           rendered: true,
           remoteAddress: '2001:db8::7',
           nearDuplicateOf: sha('c'),
+          media: [
+            { url: 'https://example.org/a.jpg', kind: 'image', sha256: sha('e'), md5: 'f'.repeat(32), phash: '8f0f0f0f0f0f0f0f', bytes: 5120, mediaType: 'image/jpeg' },
+            { url: 'https://example.org/b.zip', kind: 'file', sha256: sha('1'), bytes: 99, mediaType: '' },
+          ],
           evidence: {
             manifestSha256: sha('a'),
             artifacts: [
