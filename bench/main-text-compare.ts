@@ -19,7 +19,8 @@
 // - The corpus is Readability's own test suite: expected.html is Readability's output (of some
 //   version, with its test options), so Readability has a home advantage on F1.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import type { Element, ParentNode } from 'domhandler';
 import { Readability } from '@mozilla/readability';
 import { parseDocument } from 'htmlparser2';
 import { JSDOM, VirtualConsole } from 'jsdom';
@@ -188,4 +189,62 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export interface PostRetention {
+  pages: number;
+  /** Post bodies on those pages. */
+  posts: number;
+  /** Post bodies whose whole text is in the side's main text. */
+  vigieKept: number;
+  readabilityKept: number;
+}
+
+/**
+ * How many forum posts each side keeps: on every HTML page under `siteDir` (a site written by
+ * ../shared/fixtures/make-site.mjs, whose post bodies carry class="body"), a post counts as kept
+ * when its whole text (whitespace squashed) appears in the side's main text.
+ */
+export function postRetention(siteDir: string): PostRetention {
+  const result: PostRetention = { pages: 0, posts: 0, vigieKept: 0, readabilityKept: 0 };
+  for (const file of htmlFiles(siteDir)) {
+    const html = readFileSync(file, 'utf8');
+    const bodies = elementsWithClass(parseDocument(html), 'body').map((el) => squash(renderText(el, () => false)));
+    if (bodies.length === 0) continue;
+    result.pages++;
+    result.posts += bodies.length;
+    const vigie = squash(vigieMainText(html));
+    const readability = squash(readabilityMainText(html, `http://fakehost/${relative(siteDir, file)}`).text);
+    for (const body of bodies) {
+      if (vigie.includes(body)) result.vigieKept++;
+      if (readability.includes(body)) result.readabilityKept++;
+    }
+  }
+  return result;
+}
+
+function htmlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...htmlFiles(path));
+    else if (entry.name.endsWith('.html')) out.push(path);
+  }
+  return out.sort();
+}
+
+function elementsWithClass(root: ParentNode, cls: string): Element[] {
+  const out: Element[] = [];
+  const stack = [...root.children];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type !== 'tag') continue;
+    if ((node.attribs.class ?? '').split(/\s+/).includes(cls)) out.push(node);
+    stack.push(...node.children);
+  }
+  return out;
+}
+
+function squash(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }

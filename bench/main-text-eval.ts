@@ -2,9 +2,11 @@
 // mean 4-gram word-shingle F1 against expected.html, ms/page (parse included) for both, the
 // speed ratio, and the weakest pages. The measurement itself is bench/main-text-compare.ts.
 //   node --import tsx bench/main-text-eval.ts [corpus-dir] [--repetitions=N] [--verbose] [--json]
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mainTextComparison, type SideSummary } from './main-text-compare.ts';
+import { mainTextComparison, postRetention, type SideSummary } from './main-text-compare.ts';
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
@@ -46,4 +48,26 @@ for (const r of byVigie.slice(0, verbose ? byVigie.length : 15)) {
     `  ${r.page.padEnd(40)} vigie F1 ${r.vigie.f1.toFixed(3)} P ${r.vigie.precision.toFixed(3)} R ${r.vigie.recall.toFixed(3)} ${r.vigie.ms.toFixed(1)} ms` +
       `   readability F1 ${r.readability.f1.toFixed(3)} ${r.readability.ms.toFixed(1)} ms`,
   );
+}
+
+// Forum posts kept, on the generated forum of ../shared/fixtures/make-site.mjs (when present).
+const makeSite = join(import.meta.dirname, '../../shared/fixtures/make-site.mjs');
+if (existsSync(makeSite)) {
+  const dir = mkdtempSync(join(tmpdir(), 'vigie-main-text-'));
+  try {
+    execFileSync(process.execPath, [makeSite, dir, '40'], { stdio: 'ignore' });
+    const kept = postRetention(dir);
+    console.log(
+      `forum posts kept (make-site, ${kept.pages} pages, ${kept.posts} posts): ` +
+        `vigie ${kept.vigieKept} (${pct(kept.vigieKept, kept.posts)}), readability ${kept.readabilityKept} (${pct(kept.readabilityKept, kept.posts)})`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+} else {
+  console.log(`forum post check skipped: ${makeSite} not found`);
+}
+
+function pct(n: number, of: number): string {
+  return `${((100 * n) / Math.max(1, of)).toFixed(1)}%`;
 }
