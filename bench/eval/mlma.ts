@@ -39,6 +39,8 @@ export interface MlmaResult {
   strict: Scores;
   /** Share of the "other" tweets that raise a hate alert. */
   otherAlertRate: number;
+  /** Recall on the hateful tweets per annotated `target` (origin, religion, gender, other...). */
+  recallByTarget: Array<{ target: string; hateful: number; recall: number }>;
 }
 
 export function evaluateMlma(sharedDir: string, language: MlmaLanguage, ruleSet: RuleSet): MlmaResult | { skipped: string } {
@@ -49,11 +51,19 @@ export function evaluateMlma(sharedDir: string, language: MlmaLanguage, ruleSet:
   const strict = emptyCounts();
   const sizes = { hateful: 0, normal: 0, other: 0 };
   let otherAlerts = 0;
+  const byTarget = new Map<string, { hateful: number; found: number }>();
   for (const record of records) {
     const cls = mlmaClass(record.sentiment!);
     sizes[cls]++;
     const predicted = alertingCategories(record.tweet!, ruleSet).has('hate');
     count(strict, cls === 'hateful', predicted);
+    if (cls === 'hateful') {
+      const target = record.target?.trim() || '(none)';
+      const t = byTarget.get(target) ?? { hateful: 0, found: 0 };
+      byTarget.set(target, t);
+      t.hateful++;
+      if (predicted) t.found++;
+    }
     if (cls === 'other') {
       if (predicted) otherAlerts++;
       continue;
@@ -68,5 +78,8 @@ export function evaluateMlma(sharedDir: string, language: MlmaLanguage, ruleSet:
     scores: scores(counts),
     strict: scores(strict),
     otherAlertRate: sizes.other === 0 ? 0 : otherAlerts / sizes.other,
+    recallByTarget: [...byTarget.entries()]
+      .map(([target, t]) => ({ target, hateful: t.hateful, recall: t.found / t.hateful }))
+      .sort((a, b) => b.hateful - a.hateful),
   };
 }

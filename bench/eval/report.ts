@@ -72,7 +72,12 @@ function mlmaSection(results: EvaluationResults['mlma']): string[] {
       `| ${r.language} | ${r.tweets} | ${r.hateful} | ${r.normal} | ${r.other} | ${fmt(r.scores.precision)} | ${fmt(r.scores.recall)} | ${fmt(r.scores.f1)} | ${fmt(r.strict.precision)} | ${fmt(r.strict.recall)} | ${fmt(r.strict.f1)} | ${pct(r.otherAlertRate)} |`,
     );
   }
-  return [...out, '', ...notes, ...(notes.length ? [''] : [])];
+  out.push('');
+  for (const r of results) {
+    if (isSkipped(r)) continue;
+    out.push(`Recall on ${r.language} hateful tweets by annotated target: ${r.recallByTarget.map((t) => `${t.target} ${fmt(t.recall, 2)} (${t.hateful})`).join(', ')}.`, '');
+  }
+  return [...out, ...notes, ...(notes.length ? [''] : [])];
 }
 
 function fixtureSection(r: Maybe<FixtureResult>): string[] {

@@ -75,6 +75,26 @@ const HATEFUL: string[] = [
   // Evasions
   'I h@te mu5lims.',
   'M.i.g.r.a.n.t.s are vermin.',
+  // Further constructions (intensifiers, singular forms, intent, negated qualities)
+  'Women are so incredibly annoying and useless.',
+  'Isn’t it funny how every single Muslim is a terrorist?',
+  'I want to see all immigrants suffer.',
+  'I’m going to make those immigrants pay.',
+  'Trans people need to be taught a lesson.',
+  'Black people are not smart enough to vote.',
+  'Disabled people will never be equal to us.',
+  'Gay people don’t deserve to live.',
+  'I don’t want gay people anywhere near my kids.',
+  'Black people make me want to throw up.',
+  'Women are property.',
+  'Fuck trans people.',
+  'Les noirs c’est tous des singes.',
+  'Les juifs contrôlent les médias, tout le monde le sait.',
+  'Ils nous envahissent, les musulmans vont nous remplacer.',
+  'Les femmes c’est fait pour faire la cuisine et fermer sa gueule.',
+  'Je ne supporte pas les musulmans.',
+  'Les handicapés coûtent une fortune, faudrait les euthanasier.',
+  'Les immigrés ne sont pas capables de travailler.',
 ];
 
 const NOT_HATEFUL: string[] = [
@@ -126,6 +146,19 @@ const NOT_HATEFUL: string[] = [
   // Everyday profanity, no target
   'Fuck, I missed the bus again.',
   'Putain, quelle journée de merde.',
+  // News and everyday text with group words near harm words
+  'Hundreds of refugees die at sea every year, a new report says.',
+  'Women suffer from migraines more often than men.',
+  'Kill the process with kill -9 if it hangs, then restart the server.',
+  'Les Marocains ont battu l’Espagne aux tirs au but.',
+  'Les musulmans de France condamnent l’attentat.',
+  'Les migrants ont été secourus en mer par une ONG.',
+  'Les femmes ont obtenu le droit de vote en 1944.',
+  'A gay bar was attacked last night; police arrested two men.',
+  'Immigrants are not criminals, and the data proves it.',
+  'I don’t think women are less capable than men.',
+  'No Muslim deserves to be treated like that.',
+  'Les gauchistes sont des idiots.',
 ];
 
 describe('hate rules on development sentences', () => {
