@@ -5,6 +5,8 @@
 // --crawlee-concurrency N[,N...] (10,50: Crawlee runs at each, its best counts) --skip-crawlee.
 // Then the rendered-crawling bench (bench/rendered-bench.ts, Vigie vs Crawlee's PlaywrightCrawler)
 // in its own process: --render-concurrency N (4) passes on, --skip-rendered leaves it out.
+// First of all, rule matching throughput in MB/s with 10,000 extra terms (bench/rules-bench.ts):
+// --skip-rules leaves it out.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     'skip-crawlee': { type: 'boolean', default: false },
     'skip-rendered': { type: 'boolean', default: false },
     'render-concurrency': { type: 'string', default: '4' },
+    'skip-rules': { type: 'boolean', default: false },
   },
 });
 const pages = Number(values.pages);
@@ -38,6 +41,16 @@ async function runRenderedBench(): Promise<void> {
   const exitCode = await new Promise<number | null>((resolveExit, reject) => child.once('error', reject).once('close', resolveExit));
   if (exitCode !== 0) process.exitCode = exitCode ?? 1;
 }
+
+/** Rule matching throughput (bench/rules-bench.ts), in its own process so the crawl bench's numbers stay its own. */
+async function runRulesBench(): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/rules-bench.ts')], { stdio: 'inherit' });
+  const exitCode = await new Promise<number | null>((resolveExit, reject) => child.once('error', reject).once('close', resolveExit));
+  if (exitCode !== 0) process.exitCode = exitCode ?? 1;
+  console.log('');
+}
+
+if (!values['skip-rules']) await runRulesBench();
 
 if (!existsSync(makeSite)) {
   console.log(`static bench skipped: ${makeSite} not found (the shared fixtures sit beside the project)`);

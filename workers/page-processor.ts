@@ -11,7 +11,7 @@ import { normalizeUrl } from '../crawler/url-normalize.ts';
 import { analyzeText } from '../extractors/analyze.ts';
 import { pageContextOf } from '../extractors/phishing/index.ts';
 import { mergeFlags } from '../extractors/merge-flags.ts';
-import { alertingFlags, resolveOverrides, type RuleSet } from '../extractors/rules/index.ts';
+import { alertingFlags, resolveOverrides, type AlertTarget, type RuleSet } from '../extractors/rules/index.ts';
 import { alertId, contentHashOf, pageId } from '../indexer/ids.ts';
 import type { AlertObservation, PageDocument } from '../indexer/types.ts';
 import type { FetchResult } from '../crawler/fetch-page.ts';
@@ -93,7 +93,7 @@ export async function processPage(job: Job<PageJobData>, deps: WorkerDeps): Prom
   const page = buildPageDocument(run, job.data, capture, { id, contentHash, entities, flags: pageFlags, evidence });
   if (media.media.length > 0) page.media = media.media;
   if (nearDuplicate) page.nearDuplicateOf = nearDuplicate.canonicalContentHash;
-  const observations = alertObservations(page, run, ruleSet, deps.clock(), nearDuplicate?.canonicalContentHash ?? contentHash);
+  const observations = alertObservations(page, run.target, ruleSet, deps.clock(), nearDuplicate?.canonicalContentHash ?? contentHash);
   const indexed = await deps.index.indexPage(page, observations);
   if (observations.length > 0) await deps.runs.recordLatency(runId, Date.now() - fetchStartedMs);
   await deps.recrawl.put(run.target.id, url, versionOf(page, fetched, evidence));
@@ -197,9 +197,12 @@ function versionOf(page: PageDocument, fetched: FetchResult, evidence: PageEvide
   };
 }
 
-/** Flags at or above the target's threshold for their category (precedence: extractors/rules/overrides.ts). */
-function alertObservations(page: PageDocument, run: RunContext, ruleSet: RuleSet, now: Date, alertContentHash: string): AlertObservation[] {
-  return alertingFlags(page.flags, run.target, ruleSet)
+/**
+ * Flags at or above the target's threshold for their category (precedence: extractors/rules/overrides.ts),
+ * as alert observations. Also used by `vigie rules retrohunt`, so a past match raises the same alert a crawl would.
+ */
+export function alertObservations(page: PageDocument, target: AlertTarget, ruleSet: RuleSet, now: Date, alertContentHash: string): AlertObservation[] {
+  return alertingFlags(page.flags, target, ruleSet)
     .map((flag) => ({
       id: alertId(alertContentHash, flag.category),
       category: flag.category,

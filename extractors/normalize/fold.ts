@@ -33,6 +33,8 @@ const CONFUSABLES: Readonly<Record<string, string>> = {
   п: 'n', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l', ү: 'y',
   α: 'a', β: 'b', γ: 'y', ε: 'e', η: 'n', ι: 'i', κ: 'k', μ: 'u', ν: 'v', ο: 'o', ρ: 'p', τ: 't',
   υ: 'u', χ: 'x', ω: 'w', ϲ: 'c', ϳ: 'j',
+  // The lunate sigma 'ϲ' decomposes (NFKD) to the final sigma, which is where it must be caught.
+  ς: 'c',
 };
 
 // Letters that NFKD leaves alone but that readers treat as a plain Latin letter or digraph.

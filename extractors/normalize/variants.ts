@@ -9,9 +9,11 @@
 //
 // Stretched letters: a run of three or more identical letters is never legitimate spelling in
 // French or English, so a word that has one is also read with every such run shortened to one
-// letter ("coooocaine" -> "cocaine") and to two letters ("weeeeed" -> "weed"). Words without such
-// a run are matched only as written, so legitimate double letters stay distinct ("pass" is never
-// read as "pas"). Lexicon terms are not rewritten: they are written with their normal spelling.
+// letter ("coooocaine" -> "cocaine") and to two letters ("weeeeed" -> "weed"), and, since such a
+// word is deliberately stretched anyway, with every doubled letter undone too ("ccoooccaaaine"
+// -> "cocaine"). Words without a run of three are matched only as written, so legitimate double
+// letters stay distinct ("pass" is never read as "pas"). Lexicon terms are not rewritten: they are
+// written with their normal spelling.
 
 const LEET: Readonly<Record<string, string>> = {
   '0': 'o', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'l',
@@ -56,6 +58,17 @@ export function shortenRuns(word: string, keep: 1 | 2): string {
   return out;
 }
 
+/** Shortens every run of 2+ identical letters to one. */
+function collapseRuns(word: string): string {
+  let out = '';
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (i > 0 && code === word.charCodeAt(i - 1) && !isAsciiDigit(code) && !isLeetSymbol(code)) continue;
+    out += word[i];
+  }
+  return out;
+}
+
 /** Replaces each run of ASCII digits by a single '#'. */
 export function numberShape(word: string): string {
   return word.replace(/[0-9]+/g, '#');
@@ -89,7 +102,7 @@ export function wordVariants(word: string): string[] | undefined {
   if (digits > 0) readings.push(numberShape(word));
   const bases = [word, ...readings];
   for (const base of bases) {
-    if (hasStretchedLetters(base)) readings.push(shortenRuns(base, 1), shortenRuns(base, 2));
+    if (hasStretchedLetters(base)) readings.push(shortenRuns(base, 1), shortenRuns(base, 2), collapseRuns(base));
   }
   const unique = [...new Set(readings)].filter((r) => r !== word);
   return unique.length > 0 ? unique : undefined;

@@ -8,6 +8,7 @@ import type { Category, EntityType } from '../types.ts';
 import { Automaton } from './automaton.ts';
 import type { TermWord } from './automaton.ts';
 import { compilePattern } from './regex-guard.ts';
+import { PatternSet } from './regex-guard.ts';
 import type { CompiledPattern } from './regex-guard.ts';
 import { parseFileHeader, parseRule } from './schema.ts';
 import type { RuleKind, UnlessClause } from './schema.ts';
@@ -53,6 +54,8 @@ export interface CompiledRule {
   enabledByDefault: boolean;
   /** Indexes into RuleSet.clauses (category-wide clauses first). */
   unless: readonly number[];
+  /** regex rules: the pattern's index in RuleSet.patterns. */
+  patternIndex: number;
 }
 
 /** What a term found by the automaton stands for. */
@@ -72,6 +75,8 @@ export interface RuleSet {
   readonly entries: readonly TermEntry[];
   readonly thresholds: Readonly<Partial<Record<Category, number>>>;
   readonly automaton: Automaton;
+  /** Every regex rule's pattern, for one prefilter pass per text. */
+  readonly patterns: PatternSet;
   /** Memo of character folding shared by every classify call on this rule set. */
   readonly foldCache: FoldCache;
 }
@@ -98,6 +103,7 @@ export function compileSources(sources: readonly RuleSource[]): { ruleSet?: Rule
   const thresholds: Partial<Record<Category, number>> = {};
   const lists = new Map<string, ListDef>();
   const parsedTerms = new Map<string, TermWord[][] | string>();
+  const patterns: { pattern: string; ignoreCase: boolean }[] = [];
 
   const termSequences = (term: string): TermWord[][] | string => {
     let parsed = parsedTerms.get(term);
@@ -222,6 +228,7 @@ export function compileSources(sources: readonly RuleSource[]): { ruleSet?: Rule
         entityTypes: [],
         regex: undefined,
         pattern: undefined,
+        patternIndex: -1,
         source,
         enabledByDefault: header.enabled !== false,
         unless: [...fileClauses, ...addClauses(rule.unless, category, source, `${path}.unless`)],
@@ -246,6 +253,8 @@ export function compileSources(sources: readonly RuleSource[]): { ruleSet?: Rule
         if ('error' in result) issues.push({ file: source, path: `${path}.regex.pattern`, message: result.error });
         else compiled.regex = result.regex;
         compiled.pattern = rule.regex.pattern;
+        compiled.patternIndex = patterns.length;
+        patterns.push({ pattern: rule.regex.pattern, ignoreCase: rule.regex.ignoreCase });
         compiled.min = rule.regex.min;
       }
       rules.push(compiled);
@@ -254,7 +263,7 @@ export function compileSources(sources: readonly RuleSource[]): { ruleSet?: Rule
 
   if (issues.length > 0) return { issues };
   return {
-    ruleSet: Object.freeze({ rules, clauses, entries, thresholds, automaton, foldCache: cache }),
+    ruleSet: Object.freeze({ rules, clauses, entries, thresholds, automaton, patterns: new PatternSet(patterns), foldCache: cache }),
     issues,
   };
 }

@@ -38,7 +38,7 @@ export interface RuleTrace {
   baseWeight: number;
   /** Weight the rule fired with (0 unless fired). */
   weight: number;
-  /** Every occurrence the rule found, before negative context. */
+  /** What the rule fired on; for a rule that did not fire, every occurrence it found. */
   hits: TermMatch[];
   /** Negative-context clauses that cancelled or dampened hits, with their terms. */
   clauses: { clause: number; scope: ClauseEffect['scope']; factor: number; terms: TermMatch[] }[];
@@ -78,6 +78,7 @@ export function classify(text: string, entities: readonly Entity[], ruleSet: Rul
   const context = new ClauseContext(ruleSet, clauseHits, tokens.length);
   let entitySpans: Map<EntityType, Span[]> | undefined;
   let regexText: string | undefined;
+  let matchingPatterns: Set<number> | undefined | null;
   const fired = new Map<Category, RuleHit[]>();
 
   ruleSet.rules.forEach((rule, index) => {
@@ -85,7 +86,8 @@ export function classify(text: string, entities: readonly Entity[], ruleSet: Rul
     let hits: Hit[] | undefined;
     if (rule.kind === 'regex') {
       regexText ??= regexInput(text);
-      hits = regexHits(rule, regexText, tokens);
+      if (matchingPatterns === undefined) matchingPatterns = ruleSet.patterns.matching(regexText) ?? null;
+      if (matchingPatterns === null || matchingPatterns.has(rule.patternIndex)) hits = regexHits(rule, regexText, tokens);
     } else {
       hits = ruleHits.get(index);
     }
@@ -122,6 +124,7 @@ export function classify(text: string, entities: readonly Entity[], ruleSet: Rul
       if (record) {
         record.outcome = 'fired';
         record.weight = weight;
+        record.hits = ruleHit.terms;
         record.entities = evidence.entities;
       }
       const list = fired.get(rule.category);

@@ -9,12 +9,12 @@ export { classify, scoreFlag } from './evaluate.ts';
 export type { ClassifyOptions, ClassifyTrace, RuleOutcome, RuleTrace } from './evaluate.ts';
 export { compileRuleSet, compileSources } from './compile.ts';
 export type { CompiledRule, CompiledUnless, RuleSet, RuleSource } from './compile.ts';
-export { loadRuleSet } from './load.ts';
+export { loadRuleSet, loadRuleSetWith, readRuleFile } from './load.ts';
 export { fixedRuleSet, isRuleSetSource, watchRuleSet, RULES_POLL_MS } from './source.ts';
 export type { RuleSetSource, WatchedRuleSet } from './source.ts';
 export { checkPattern } from './regex-guard.ts';
 export { alertingFlags, categoryThreshold, effectiveWeight, overrideIssues, resolveOverrides } from './overrides.ts';
-export type { ResolvedOverrides, ThresholdTarget } from './overrides.ts';
+export type { AlertTarget, ResolvedOverrides, ThresholdTarget } from './overrides.ts';
 
 export interface RuleSetStats {
   rules: number;

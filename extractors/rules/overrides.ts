@@ -53,8 +53,11 @@ export function categoryThreshold(category: Category, target: ThresholdTarget, r
   return target.rules?.thresholds[category] ?? target.threshold ?? ruleSet.thresholds[category] ?? SENSITIVITY_THRESHOLDS[target.sensitivity];
 }
 
+/** What deciding alerts needs of a target. */
+export type AlertTarget = ThresholdTarget & Pick<WatchTarget, 'categories'>;
+
 /** The flags that become alerts for this target: at or above their threshold, of a category it watches. */
-export function alertingFlags(flags: readonly Flag[], target: ThresholdTarget & Pick<WatchTarget, 'categories'>, ruleSet: Pick<RuleSet, 'thresholds'>): Flag[] {
+export function alertingFlags(flags: readonly Flag[], target: AlertTarget, ruleSet: Pick<RuleSet, 'thresholds'>): Flag[] {
   const wanted = target.categories;
   return flags.filter((flag) => (wanted.length === 0 || wanted.includes(flag.category)) && flag.score >= categoryThreshold(flag.category, target, ruleSet));
 }
