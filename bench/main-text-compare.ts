@@ -40,6 +40,8 @@ export interface PageComparison {
   readability: Score & { ms: number };
   /** Readability's `content` HTML rendered as text by Vigie's renderer, scored the same way. */
   readabilityRenderedF1: number;
+  /** Why Readability failed on this page, if it threw. */
+  readabilityError?: string;
 }
 
 export interface SideSummary {
@@ -99,14 +101,20 @@ export function vigieMainText(html: string): string {
   return extractMainText(parseHtml(html));
 }
 
-/** Readability.js on a jsdom document: the article's textContent and content HTML. */
-export function readabilityMainText(html: string, url: string): { text: string; contentHtml: string } {
-  const dom = new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
+/**
+ * Readability.js on a jsdom document: the article's textContent and content HTML. A page it
+ * cannot handle (it throws, or finds no article) yields empty text, scored as such, never a crash.
+ */
+export function readabilityMainText(html: string, url: string): { text: string; contentHtml: string; error?: string } {
+  let dom: JSDOM | undefined;
   try {
+    dom = new JSDOM(html, { url, virtualConsole: new VirtualConsole() });
     const article = new Readability(dom.window.document).parse();
     return { text: article?.textContent ?? '', contentHtml: article?.content ?? '' };
+  } catch (err) {
+    return { text: '', contentHtml: '', error: err instanceof Error ? err.message : String(err) };
   } finally {
-    dom.window.close();
+    dom?.window.close();
   }
 }
 
@@ -135,7 +143,7 @@ export async function mainTextComparison(corpusDir: string, options: CompareOpti
     const vigieText = vigieMainText(source); // warm-up, and the text we score
     const vigieMs: number[] = [];
     const readabilityMs: number[] = [];
-    let readability = { text: '', contentHtml: '' };
+    let readability: ReturnType<typeof readabilityMainText> = { text: '', contentHtml: '' };
     if (!options.vigieOnly) readability = readabilityMainText(source, url); // warm-up
     for (let r = 0; r < repetitions; r++) {
       // Alternate which side goes first so drift (GC, other processes) hits both alike.
@@ -150,6 +158,7 @@ export async function mainTextComparison(corpusDir: string, options: CompareOpti
       vigie: { ...shingleF1(vigieText, reference), ms: median(vigieMs) },
       readability: { ...shingleF1(readability.text, reference), ms: median(readabilityMs) },
       readabilityRenderedF1: shingleF1(renderText(parseDocument(readability.contentHtml), () => false), reference).f1,
+      ...(readability.error ? { readabilityError: readability.error } : {}),
     });
     // Let timers and I/O of a host process run between pages (the CLI is alone; a test is not).
     await new Promise((resolve) => setImmediate(resolve));
