@@ -131,6 +131,48 @@ describe.skipIf(!existsSync(CHROMIUM))('a crawl that meets an image on a child-a
   });
 });
 
+describe('vigie hashes list and remove', () => {
+  let dir: string;
+  let cliPrefix: string;
+  const cliEnv = () => ({ VIGIE_REDIS_PREFIX: cliPrefix });
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vigie-hashes-cli-'));
+    cliPrefix = uniquePrefix('hashes-cli');
+  });
+
+  afterAll(async () => {
+    const redis = testRedis();
+    await deletePrefix(redis, cliPrefix);
+    await redis.quit();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists and removes lists, refuses PDQ and files with no usable hash', async () => {
+    const file = join(dir, 'list.txt');
+    writeFileSync(file, `${'ab'.repeat(32)}  a.jpg\n${'cd'.repeat(16)}  b.zip\n${'ab'.repeat(32)}  again.jpg\n`);
+    const dataDir = join(dir, 'data');
+    const imported = await runVigie(['hashes', 'import', file, '--list', 'malware', '--category', 'hacking', '--data-dir', dataDir], { env: cliEnv() });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain('added 2, duplicate 1, rejected 0');
+
+    const listed = await runVigie(['hashes', 'list', '--json', '--data-dir', dataDir], { env: cliEnv() });
+    expect(lastJson(listed.stdout)).toEqual([expect.objectContaining({ name: 'malware', category: 'hacking', counts: { sha256: 1, md5: 1, phash: 0 } })]);
+
+    const pdq = await runVigie(['hashes', 'import', file, '--list', 'x', '--category', 'hacking', '--kind', 'pdq', '--data-dir', dataDir], { env: cliEnv() });
+    expect(pdq.code).toBe(64);
+    expect(pdq.stderr).toContain('PDQ');
+    const junk = join(dir, 'junk.csv');
+    writeFileSync(junk, 'sha256,comment\nnope,1\n');
+    const bad = await runVigie(['hashes', 'import', junk, '--list', 'junk', '--category', 'hacking', '--data-dir', dataDir], { env: cliEnv() });
+    expect(bad.code).toBe(65);
+    expect(bad.stderr).toContain(`${junk}:2: "nope" is not a hexadecimal hash`);
+
+    expect((await runVigie(['hashes', 'remove', '--list', 'malware', '--data-dir', dataDir], { env: cliEnv() })).code).toBe(0);
+    expect((await runVigie(['hashes', 'remove', '--list', 'malware', '--data-dir', dataDir], { env: cliEnv() })).code).toBe(1);
+  }, 120_000);
+});
+
 async function indexedPages(): Promise<PageDocument[]> {
   const index = createIndex({ dataDir });
   await index.init();

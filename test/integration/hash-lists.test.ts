@@ -53,7 +53,7 @@ describe('HashLists', () => {
     expect(await lists.add('partner-a', [entry(SHA, 'sha256'), entry(MD5, 'md5', { source: 'ncmec', comment: 'x' }), entry(SHA, 'sha256')])).toEqual({ added: 2, duplicates: 1 });
     expect(await lists.add('partner-a', [entry(MD5, 'md5')])).toEqual({ added: 0, duplicates: 1 });
     const [info] = await lists.list();
-    expect(info).toMatchObject({ name: 'partner-a', category: 'child-abuse', phashThreshold: 10, counts: { sha256: 1, md5: 1, phash: 0 }, phashVersion: '' });
+    expect(info).toMatchObject({ name: 'partner-a', category: 'child-abuse', phashThreshold: 8, counts: { sha256: 1, md5: 1, phash: 0 }, phashVersion: '' });
 
     const matches = await lists.match([{ sha256: 'f'.repeat(64), md5: MD5 }, { sha256: SHA }]);
     expect(matches).toEqual([
