@@ -49,6 +49,8 @@ const CONTEXT_BOX_CHARS = 800;
 const MAX_CONTEXT_CHARS = 2000;
 const MAX_ATTR_CHARS = 300;
 const CONTEXT_LEVELS = 3;
+/** Elements visited when reading a form's context: a box of thousands of empty tags is junk. */
+const MAX_CONTEXT_NODES = 5000;
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 const IGNORED_INPUT_TYPES = new Set(['submit', 'button', 'reset', 'image', 'file', 'checkbox', 'radio', 'range', 'color']);
@@ -94,9 +96,14 @@ export function extractForms(forms: Element[], fields: Element[], labels: Elemen
     const target = label.attribs.for?.trim();
     if (target && !labelsByFor.has(target)) labelsByFor.set(target, clean(textOf(label)));
   }
+  const formsById = new Map<string, Element>();
+  for (const form of forms) {
+    const id = form.attribs.id?.trim();
+    if (id && !formsById.has(id)) formsById.set(id, form);
+  }
   const byForm = new Map<Element | null, Element[]>();
   for (const field of fields) {
-    const owner = owningForm(field, forms);
+    const owner = owningForm(field, formsById);
     const list = byForm.get(owner);
     if (list) list.push(field);
     else byForm.set(owner, [field]);
@@ -104,7 +111,10 @@ export function extractForms(forms: Element[], fields: Element[], labels: Elemen
   const out: PageForm[] = [];
   for (const form of forms) {
     if (out.length >= MAX_FORMS_PER_PAGE) break;
-    const read = readForm(form, byForm.get(form) ?? [], labelsByFor, baseUrl);
+    // Forms without fields (search-engine traps nest thousands) are not read at all.
+    const own = byForm.get(form);
+    if (!own) continue;
+    const read = readForm(form, own, labelsByFor, baseUrl);
     if (read.fields.length > 0) out.push(read);
   }
   const orphans = byForm.get(null);
@@ -125,7 +135,8 @@ export function isCardForm(form: PageForm): boolean {
   return form.asks.includes('card-number') && (form.asks.includes('card-cvv') || form.asks.includes('card-expiry'));
 }
 
-function readForm(form: Element | null, elements: Element[], labelsByFor: Map<string, string>, baseUrl: string): PageForm {
+function readForm(form: Element | null, all: Element[], labelsByFor: Map<string, string>, baseUrl: string): PageForm {
+  const elements = all.slice(0, MAX_FIELDS_PER_FORM * 4);
   const fields: FormField[] = [];
   for (const el of elements) {
     if (fields.length >= MAX_FIELDS_PER_FORM) break;
@@ -206,11 +217,11 @@ function resolveAction(raw: string | undefined, baseUrl: string): { action: stri
   }
 }
 
-/** The nearest <form> ancestor among `forms`, or the form named by the `form` attribute. */
-function owningForm(el: Element, forms: Element[]): Element | null {
+/** The form named by the field's `form` attribute, or its nearest <form> ancestor. */
+function owningForm(el: Element, formsById: Map<string, Element>): Element | null {
   const formId = el.attribs.form?.trim();
   if (formId) {
-    const named = forms.find((f) => f.attribs.id === formId);
+    const named = formsById.get(formId);
     if (named) return named;
   }
   for (let node = el.parent; node; node = node.parent) {
@@ -264,11 +275,12 @@ function contextText(form: Element | null, fields: FormField[]): string {
 function visibleText(el: Element): string {
   let text = '';
   const stack: AnyNode[] = [el];
-  while (stack.length > 0 && text.length <= MAX_CONTEXT_CHARS * 2) {
+  let visits = 0;
+  while (stack.length > 0 && text.length <= MAX_CONTEXT_CHARS * 2 && visits++ < MAX_CONTEXT_NODES) {
     const node = stack.pop()!;
     if (node.type === 'text') text += ` ${node.data}`;
     else if (node.type === 'tag' && !['script', 'style', 'template', 'noscript', 'option'].includes((node as Element).name)) {
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+      for (let i = Math.min(node.children.length, MAX_CONTEXT_NODES - visits) - 1; i >= 0; i--) stack.push(node.children[i]!);
     }
   }
   return clean(text);
@@ -278,7 +290,8 @@ function visibleText(el: Element): string {
 function imageWords(box: Element): string[] {
   const words: string[] = [];
   const stack: AnyNode[] = [box];
-  while (stack.length > 0 && words.length < 20) {
+  let visits = 0;
+  while (stack.length > 0 && words.length < 20 && visits++ < MAX_CONTEXT_NODES) {
     const node = stack.pop()!;
     if (node.type !== 'tag') continue;
     const el = node as Element;
@@ -290,7 +303,7 @@ function imageWords(box: Element): string[] {
       const file = (el.attribs.src ?? '').split(/[?#]/)[0]!.split('/').pop() ?? '';
       if (/logo/i.test(file) || /logo/i.test(el.attribs.class ?? '')) words.push(file.replace(/\.[a-z0-9]{2,5}$/i, '').replace(/[-_.]+/g, ' '));
     }
-    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]!);
+    for (let i = Math.min(el.children.length, MAX_CONTEXT_NODES - visits) - 1; i >= 0; i--) stack.push(el.children[i]!);
   }
   return words;
 }

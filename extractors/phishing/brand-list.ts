@@ -80,9 +80,22 @@ export interface Brand {
   commonWords: boolean;
 }
 
+/** A brand name's folded words, for the one-pass matcher (keyed by the first word). */
+export interface NameEntry {
+  brandIndex: number;
+  /** The name as written in the brand file. */
+  name: string;
+  words: string[];
+}
+
 export interface BrandList {
   source: string;
   brands: Brand[];
+  /** Every folded brand name by its first word (brand-mentions.ts scans a text once with it). */
+  namesByFirstWord: ReadonlyMap<string, readonly NameEntry[]>;
+  /** All exact names in one pattern (null when there are none), and the brands of each. */
+  exactNamePattern: RegExp | null;
+  brandsByExactName: ReadonlyMap<string, readonly number[]>;
   lureWords: ReadonlySet<string>;
   /** Folded word sequences of shopBrands, each with its display form. */
   shopBrands: Array<{ name: string; words: string[] }>;
@@ -174,9 +187,25 @@ function compileBrandList(data: z.infer<typeof fileSchema>, source: string): Bra
       commonWords: def.commonWords,
     };
   });
+  const namesByFirstWord = new Map<string, NameEntry[]>();
+  const brandsByExactName = new Map<string, number[]>();
+  brands.forEach((brand, brandIndex) => {
+    brand.nameWords.forEach((words, i) => {
+      const entry = { brandIndex, name: brand.names[i]!, words };
+      const list = namesByFirstWord.get(words[0]!);
+      if (list) list.push(entry);
+      else namesByFirstWord.set(words[0]!, [entry]);
+    });
+    for (const name of brand.exactNames) brandsByExactName.set(name, [...(brandsByExactName.get(name) ?? []), brandIndex]);
+  });
+  // Longest first, so "Free Mobile" wins over "Free" where both are exact names.
+  const exact = [...brandsByExactName.keys()].sort((a, b) => b.length - a.length).map(escapeRegex);
   return {
     source,
     brands,
+    namesByFirstWord,
+    exactNamePattern: exact.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${exact.join('|')})(?![\\p{L}\\p{N}])`, 'gu') : null,
+    brandsByExactName,
     lureWords: new Set(data.lureWords),
     shopBrands: data.shopBrands.map((n) => ({ name: n, words: foldWords(n, cache) })).filter((s) => s.words.length > 0),
   };
@@ -189,4 +218,8 @@ function toAscii(d: string): string {
 function namesOf(names: string[], cache: FoldCache): { nameWords: string[][]; names: string[] } {
   const kept = names.map((n) => ({ n, words: foldWords(n, cache) })).filter((x) => x.words.length > 0);
   return { nameWords: kept.map((x) => x.words), names: kept.map((x) => x.n) };
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

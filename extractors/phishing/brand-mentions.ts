@@ -5,7 +5,7 @@
 // Mentions inside a "sign in with Google" phrase are single sign-on buttons of a legitimate site,
 // not an imitation, and are left out.
 import { FoldCache, normalizeText, type Token } from '../normalize/index.ts';
-import type { Brand, BrandList } from './brand-list.ts';
+import type { BrandList } from './brand-list.ts';
 
 export const MENTION_SOURCES = ['title', 'site-name', 'url', 'form', 'text'] as const;
 export type MentionSource = (typeof MENTION_SOURCES)[number];
@@ -33,8 +33,12 @@ export interface MentionInput {
 
 /** Past this many mentions of one brand in one source, the rest add nothing. */
 const MAX_MENTIONS_PER_SOURCE = 20;
-/** Only this much of the main text is searched (the page's opening is where a brand is named). */
-const MAX_TEXT_CHARS = 200_000;
+/**
+ * Only this much of each source is searched. A login or payment page is short (page-signals.ts
+ * reads text mentions only on pages under FORM_PAGE_MAX_TEXT_CHARS); past this, mentions would
+ * only add highlights, at the cost of normalising a long article once more.
+ */
+const MAX_TEXT_CHARS = 20_000;
 // "se connecter avec Google", "sign in with Apple", "continuer via Facebook".
 const SSO_BEFORE = /(?:sign(?:ing)?\s*(?:in|up)|log\s*in|login|continue|connect|connexion|se\s+connecter|s'inscrire|inscription|continuer|register)\s+(?:with|using|via|avec|par)\s*$/i;
 
@@ -42,7 +46,7 @@ export function findBrandMentions(input: MentionInput, list: BrandList, cache: F
   const out: BrandMention[] = [];
   const scan = (source: MentionSource, value: string | undefined, formIndex?: number) => {
     if (!value) return;
-    for (const m of mentionsIn(value.slice(0, MAX_TEXT_CHARS), source, list.brands, cache)) out.push(formIndex === undefined ? m : { ...m, formIndex });
+    for (const m of mentionsIn(value.slice(0, MAX_TEXT_CHARS), source, list, cache)) out.push(formIndex === undefined ? m : { ...m, formIndex });
   };
   scan('title', input.title);
   scan('site-name', input.siteName);
@@ -52,38 +56,38 @@ export function findBrandMentions(input: MentionInput, list: BrandList, cache: F
   return out;
 }
 
-function mentionsIn(value: string, source: MentionSource, brands: Brand[], cache: FoldCache): BrandMention[] {
+function mentionsIn(value: string, source: MentionSource, list: BrandList, cache: FoldCache): BrandMention[] {
   const { tokens } = normalizeText(value, cache);
   const out: BrandMention[] = [];
-  for (const brand of brands) {
-    let count = 0;
-    const push = (term: string, start: number, end: number) => {
-      if (count >= MAX_MENTIONS_PER_SOURCE || isSingleSignOn(value, start)) return;
-      count++;
-      out.push({ brandId: brand.id, source, term, start, end });
-    };
-    brand.nameWords.forEach((words, i) => {
-      for (const at of findSequence(tokens, words)) push(brandName(brand, i), tokens[at]!.start, tokens[at + words.length - 1]!.end);
-    });
-    for (const name of brand.exactNames) {
-      const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegex(name)}(?![\\p{L}\\p{N}])`, 'gu');
-      for (const m of value.matchAll(pattern)) push(name, m.index, m.index + name.length);
+  const counts = new Map<number, number>();
+  const push = (brandIndex: number, term: string, start: number, end: number) => {
+    const count = counts.get(brandIndex) ?? 0;
+    if (count >= MAX_MENTIONS_PER_SOURCE || isSingleSignOn(value, start)) return;
+    counts.set(brandIndex, count + 1);
+    out.push({ brandId: list.brands[brandIndex]!.id, source, term, start, end });
+  };
+  // One pass over the words: each word is looked up (as written and under its variant readings)
+  // among the names' first words, and only those names are checked further.
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    for (const form of token.variants ? [token.norm, ...token.variants] : [token.norm]) {
+      const entries = list.namesByFirstWord.get(form);
+      if (!entries) continue;
+      for (const entry of entries) {
+        if (i + entry.words.length > tokens.length) continue;
+        let ok = true;
+        for (let k = 1; k < entry.words.length && ok; k++) ok = tokenIs(tokens[i + k]!, entry.words[k]!);
+        if (ok) push(entry.brandIndex, entry.name, token.start, tokens[i + entry.words.length - 1]!.end);
+      }
     }
   }
-  return out;
-}
-
-/** Token indices where `words` occur in sequence (a token matches by its folded form or a variant). */
-function findSequence(tokens: Token[], words: string[]): number[] {
-  const found: number[] = [];
-  const first = words[0]!;
-  for (let i = 0; i + words.length <= tokens.length; i++) {
-    if (!tokenIs(tokens[i]!, first)) continue;
-    let ok = true;
-    for (let k = 1; k < words.length && ok; k++) ok = tokenIs(tokens[i + k]!, words[k]!);
-    if (ok) found.push(i);
+  if (list.exactNamePattern) {
+    for (const m of value.matchAll(list.exactNamePattern)) {
+      for (const brandIndex of list.brandsByExactName.get(m[0]) ?? []) push(brandIndex, m[0], m.index, m.index + m[0].length);
+    }
   }
-  return found;
+  // Document order, whatever matched it.
+  return out.sort((a, b) => a.start - b.start);
 }
 
 function tokenIs(token: Token, word: string): boolean {
@@ -105,10 +109,4 @@ function urlWords(url: string | undefined): string | undefined {
   }
 }
 
-function brandName(brand: Brand, index: number): string {
-  return brand.names[index] ?? brand.nameWords[index]!.join(' ');
-}
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -40,11 +40,12 @@ const MIN_DEEP_DISCOUNTS = 3;
 const MIN_DISCOUNT_PERCENT = 60;
 const MAX_DISCOUNT_PERCENT = 95;
 const MAX_TERMS = 10;
-const MAX_TEXT_CHARS = 300_000;
+/** A listing longer than this shows its signals well before its end. */
+const MAX_TEXT_CHARS = 150_000;
 
 // Patterns run on a same-length folded copy of the text (lower case, accents stripped), so match
 // offsets are offsets in the original text. Bounded quantifiers only.
-const PRICE = /(?:[€$£]\s?\d{1,6}(?:[.,\s]\d{3})*(?:[.,]\d{2})?|\d{1,6}(?:[.,\s]\d{3})*(?:[.,]\d{1,2})?\s?(?:€|eur\b|euros?\b|\$|usd\b|£|gbp\b))/g;
+const PRICE = /(?:[€$£]\s?\d{1,6}(?:[.,\s]\d{3}){0,3}(?:[.,]\d{2})?|\d{1,6}(?:[.,\s]\d{3}){0,3}(?:[.,]\d{1,2})?\s?(?:€|eur\b|euros?\b|\$|usd\b|£|gbp\b))/g;
 const DISCOUNT = /(?:-\s?(\d{2})\s?%|(\d{2})\s?%\s?(?:off|de (?:remise|reduction|rabais)|moins cher|discount)|(?:remise|reduction|rabais|soldes?|promo(?:tion)?|discount|save|economisez)\s(?:de\s)?(?:jusqu'?a\s|up to\s)?-?(\d{2})\s?%)/g;
 const CART = /\b(?:ajouter au panier|add to (?:cart|bag|basket)|mon panier|votre panier|panier|checkout|acheter maintenant|buy now|shop now|commander maintenant|passer (?:la )?commande|en stock|in stock|livraison (?:gratuite|offerte)|free shipping)\b/;
 const CART_LINK = /(?:^|\/)(?:panier|cart|basket|checkout|commande|bag|shopping-bag|mon-panier)(?:[/.?]|$)/i;

@@ -65,6 +65,12 @@ describe('fake-shop signals', () => {
     expect(shop(html, 'https://www.monique-boutique.fr/').hits.map((h) => h.ruleId)).not.toContain('fake-shop.brand-in-domain');
   });
 
+  it('reads hostile listings (endless digit groups, prices without end) in linear time', () => {
+    const digits = `<title>Boutique</title><a href="/panier">Panier</a><p>${'9,99 € '.repeat(5_000)}</p><p>${'111 '.repeat(60_000)}</p>`;
+    const { hits } = shop(digits, 'https://shop.example.fr/');
+    expect(hits.map((h) => h.ruleId)).toContain('fake-shop.no-legal-notice');
+  });
+
   it('folds text without changing its length, so offsets carry over', () => {
     const text = 'Élégance -80 % PAYÉ\u00a0par VIREMENT l’été 🎁';
     const folded = foldSameLength(text);

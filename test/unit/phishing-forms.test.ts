@@ -85,5 +85,9 @@ describe('parse-forms: forms of a page', () => {
     expect(page.forms[0]!.fields.length).toBeLessThanOrEqual(100);
     expect(parsePage('<form action="http://[bad"><input type=password></form>', 'https://x.example/').forms[0]).toMatchObject({ action: null, actionScheme: 'other' });
     expect(parsePage('\u0000\u0001<form', 'https://x.example/').forms).toEqual([]);
+    // Thousands of nested empty forms and fields pointing at one of them: bounded, and read once.
+    const trap = parsePage(`<div>${'<input type=password>'.repeat(5000)}</div>${'<form id=f>'.repeat(2000)}${'<input form=f name=x>'.repeat(5000)}`, 'https://x.example/');
+    expect(trap.forms.length).toBeLessThanOrEqual(2);
+    for (const form of trap.forms) expect(form.fields.length).toBeLessThanOrEqual(100);
   });
 });
