@@ -285,19 +285,33 @@ function descend(start: Info): Descent {
       if (sibling !== best && !sibling.junk && PROSE_TAGS.has((sibling.el as Element).name)) prose += nonLink(sibling);
     }
     if (prose >= PROSE_LEFT_MIN) return { root: node, head };
-    const signature = siblingSignature(best.el as Element);
-    const hasPeers = node.children.some(
-      (sibling) =>
-        sibling !== best &&
-        !sibling.junk &&
-        sibling.text >= SIBLING_MIN_TEXT &&
-        (sibling.kind === 'user' ||
-          sibling.userText >= SIBLING_MIN_TEXT ||
-          siblingSignature(sibling.el as Element) === signature),
-    );
-    if (hasPeers) return { root: node, head };
+    if (hasPeers(node, best)) return { root: node, head };
     node = best;
   }
+}
+
+/**
+ * Whether `best` has siblings that are more posts of one list: user content, or elements of its
+ * tag and first class. A lone look-alike must also share its whole class list: two layout
+ * columns (`wrapper` and `wrapper wrapper--reverse`) are not two posts. (Posts of forum engines
+ * carry post/message/comment classes and are user content whatever their count.)
+ */
+function hasPeers(node: Info, best: Info): boolean {
+  const signature = siblingSignature(best.el as Element);
+  let lookAlikes = 0;
+  let twin = false;
+  for (const sibling of node.children) {
+    if (sibling === best || sibling.junk || sibling.text < SIBLING_MIN_TEXT) continue;
+    if (sibling.kind === 'user' || sibling.userText >= SIBLING_MIN_TEXT) return true;
+    if (siblingSignature(sibling.el as Element) !== signature) continue;
+    lookAlikes++;
+    if (classList(sibling.el as Element) === classList(best.el as Element)) twin = true;
+  }
+  return lookAlikes >= 2 || twin;
+}
+
+function classList(el: Element): string {
+  return (el.attribs.class ?? '').trim().split(/\s+/).sort().join(' ');
 }
 
 function nonLink(info: Info): number {

@@ -41,6 +41,30 @@ describe('extractMainText: forum threads keep every post', () => {
     expect(out).toContain('First sentence 19');
     expect(out).toContain('wickr: seller42');
   });
+
+  it('keeps three unlabeled posts whose class lists differ (first, odd, even)', () => {
+    const out = text(
+      chrome(
+        `<div class="item first"><p>${prose('First', 20)}</p></div>` +
+          `<div class="item odd"><p>Reply one: sent you the sample</p></div><div class="item even"><p>Reply two: got it, paying now</p></div>`,
+      ),
+    );
+    expect(out).toContain('First sentence 19');
+    expect(out).toContain('Reply one: sent you the sample');
+    expect(out).toContain('Reply two: got it, paying now');
+  });
+});
+
+describe('extractMainText: layout columns are not posts', () => {
+  it('descends into the main column beside a look-alike sidebar column', () => {
+    const teasers = Array.from({ length: 6 }, (_, i) => `<p><a href="/t/${i}">Teaser ${i}</a> and its short blurb here</p>`).join('');
+    const out = text(
+      `<body><div class="page"><div class="wrapper"><p>${prose('Story', 16)}</p></div>` +
+        `<div class="wrapper wrapper--reverse">${teasers}</div></div></body>`,
+    );
+    expect(out).toContain('Story sentence 15');
+    expect(out).not.toContain('Teaser');
+  });
 });
 
 describe('extractMainText: listings keep every item', () => {
