@@ -28,6 +28,8 @@ let politeness: HostPoliteness;
 const images: Record<string, Buffer> = {};
 const FILE = Buffer.from('MZ fake installer bytes '.repeat(1000));
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+let inFlight = 0;
+let maxInFlight = 0;
 
 beforeAll(async () => {
   const original = await syntheticScene(11);
@@ -64,6 +66,15 @@ beforeAll(async () => {
       case '/files/setup.exe': return send('application/octet-stream', FILE);
       case '/img/small.png': return send('image/png', images.small!);
       case '/redirect.png': return void res.writeHead(302, { location: '/img/small.png' }).end();
+      case '/img/polite-1.png': case '/img/polite-2.png': case '/img/polite-3.png': case '/img/polite-4.png': {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        setTimeout(() => {
+          inFlight--;
+          send('image/png', images.small!);
+        }, 150);
+        return;
+      }
       default: return void res.writeHead(404).end();
     }
   });
@@ -83,10 +94,10 @@ afterAll(async () => {
   await redis.quit();
 });
 
-function run(media: Record<string, unknown> = {}): RunContext {
+function run(media: Record<string, unknown> = {}, perHostConcurrency = 4): RunContext {
   return buildRunContext('run-media', targetSchema.parse({
-    id: 'media', name: 'media', seeds: [site.url('/')], allowPrivate: true, politeness: { minDelayMs: 0, perHostConcurrency: 4 },
-    media: { timeoutMs: 1500, ...media },
+    id: 'media', name: 'media', seeds: [site.url('/')], allowPrivate: true, politeness: { minDelayMs: 0, perHostConcurrency },
+    media: { timeoutMs: 10_000, ...media },
   }));
 }
 
@@ -129,7 +140,8 @@ describe('hashPageMedia', () => {
   it('counts every failure by code and never throws', async () => {
     const html = `<img src="/img/huge.png"><img src="/img/login.png"><img src="/img/missing.png"><img src="/img/corrupt.jpg">
       <img src="/img/slow.png"><img src="http://169.254.169.254/latest/meta-data.png"><img src="/redirect.png">`;
-    const context = run({ maxImageBytes: 100_000 });
+    // The slow image's deadline is short; the machine may be busy, so not too short for the rest.
+    const context = run({ maxImageBytes: 100_000, timeoutMs: 2500 });
     const result = await hashPageMedia({ pageUrl: site.url('/'), html: [html], leaseId: 'job-2' }, context, deps());
     await context.guard.close();
     expect(result.counters).toMatchObject({
@@ -146,6 +158,15 @@ describe('hashPageMedia', () => {
     expect(result.media.find((m) => m.url.endsWith('/redirect.png'))?.sha256).toBe(sha256(images.small!));
     expect(result.flags).toEqual([]);
     expect(result.withhold).toBeNull();
+  }, 30_000);
+
+  it("fetches under the host's politeness concurrency, whatever the media concurrency", async () => {
+    const html = [1, 2, 3, 4].map((n) => `<img src="/img/polite-${n}.png">`).join('');
+    const context = run({ concurrency: 4 }, 1);
+    const result = await hashPageMedia({ pageUrl: site.url('/'), html: [html], leaseId: 'job-5' }, context, deps());
+    await context.guard.close();
+    expect(result.counters['media:hashed']).toBe(4);
+    expect(maxInFlight).toBe(1);
   }, 30_000);
 
   it('caps images and files per page, and honours the per-target switches', async () => {
