@@ -174,7 +174,8 @@ function compileBrandList(data: z.infer<typeof fileSchema>, source: string): Bra
       if (parts) add(parts.name, true);
       else if (!d.includes('.')) add(d, false);
     }
-    for (const n of [...def.names, ...def.exactNames]) add(foldWords(n, cache).join(''), false);
+    // Exact names are ordinary words (Free, Orange): a brand that wants them in domains lists them as keywords.
+    for (const n of def.names) add(foldWords(n, cache).join(''), false);
     for (const k of def.keywords) add(k, false);
     return {
       id: def.id,

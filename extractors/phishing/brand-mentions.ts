@@ -40,7 +40,8 @@ const MAX_MENTIONS_PER_SOURCE = 20;
  */
 const MAX_TEXT_CHARS = 20_000;
 // "se connecter avec Google", "sign in with Apple", "continuer via Facebook".
-const SSO_BEFORE = /(?:sign(?:ing)?\s*(?:in|up)|log\s*in|login|continue|connect|connexion|se\s+connecter|s'inscrire|inscription|continuer|register)\s+(?:with|using|via|avec|par)\s*$/i;
+// Also "s'identifier avec FranceConnect" and "payer avec PayPal".
+const SSO_BEFORE = /(?:sign(?:ing)?\s*(?:in|up)|log\s*in|login|continue|connect|connexion|se\s+connecter|s['’]inscrire|inscription|continuer|register|s['’]identifier|identifiez-vous|pay|payer|payez|paiement)\s+(?:with|using|via|avec|par)\s*$/i;
 
 export function findBrandMentions(input: MentionInput, list: BrandList, cache: FoldCache = new FoldCache()): BrandMention[] {
   const out: BrandMention[] = [];

@@ -49,6 +49,7 @@ const NO_LURE_FACTOR = 0.7;
 /** Below this length a keyword only matches as a whole hyphen- or dot-separated token. */
 const MIN_SUBSTRING_KEYWORD = 6;
 const MIN_TYPO_KEYWORD = 5;
+const MIN_HOMOGRAPH_KEYWORD = 4;
 
 /** Whether `host` is an official domain (or subdomain) of any brand of the list. */
 export function officialBrandOf(host: string, list: BrandList): Brand | null {
@@ -127,8 +128,11 @@ function matchKeyword(host: HostReading, brand: Brand, keyword: BrandKeyword): L
   // The registrable name reads as the brand.
   if (host.name.collapsed === k) {
     if (host.name.nonAscii) return make('idn-homograph', LOOKALIKE_WEIGHTS['idn-homograph']);
-    // Look-alike characters, or the name cut by hyphens (pay-pal.com).
-    if (host.name.plain !== keyword.plain || host.parts.name.includes('-')) return make('homograph', LOOKALIKE_WEIGHTS.homograph);
+    // Look-alike characters, or the name cut by hyphens (pay-pal.com). Not for the shortest
+    // names: "ici" reads as "lcl", "c1c" as "cic", with too little left to tell a word from a fake.
+    if (host.name.plain !== keyword.plain || host.parts.name.includes('-')) {
+      return k.length >= MIN_HOMOGRAPH_KEYWORD ? make('homograph', LOOKALIKE_WEIGHTS.homograph) : null;
+    }
     if (brand.commonWords || ownsCountryVariants(brand, host.parts.suffix)) return null;
     // The very name under another suffix: a TLD swap when it is the name of an official domain.
     return make(keyword.fromDomain ? 'tld-swap' : 'embedded', keyword.fromDomain ? LOOKALIKE_WEIGHTS['tld-swap'] : (lureOr(LOOKALIKE_WEIGHTS.embedded) ?? 0));

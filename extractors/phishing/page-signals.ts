@@ -35,7 +35,7 @@ export const PHISHING_WEIGHTS = {
 export const FORM_PAGE_MAX_TEXT_CHARS = 1500;
 const MAX_TERMS_PER_HIT = 10;
 // send.php, mail.php, mailer.php, next.php, telegram.php, rezult.php...: phishing-kit collectors.
-const MAILER_SCRIPT = /(?:^|[/_-])(?:send|sendmail|mailer|mail|smtp|telegram|tg|bot|rezult|result|next|post|submit|action|login|verif\w*|finish|process|info|data)\d*\.php$/i;
+const MAILER_SCRIPT = /(?:^|[/_-])(?:send|sendmail|mailer|mail|smtp|telegram|tg|bot|rezult|result|next|post|submit|action|verif\w{0,20}|confirm\w{0,20}|finish|process|info|data)\d{0,4}\.php$/i;
 
 export function phishingPageHits(page: PhishingPage, mentions: BrandMention[], list: BrandList): RuleHit[] {
   const host = hostOfUrl(page.url);

@@ -85,6 +85,8 @@ describe('findLookalikes', () => {
     ['netflix-billing-update.com', 'netflix', 'embedded'],
     ['www.leboncoin-paiement-securise.com', 'leboncoin', 'embedded'],
     ['vinted-remboursement.fr', 'vinted', 'embedded'],
+    ['ѕfr.fr', 'sfr', 'idn-homograph'],
+    ['sfr.com.secure-client.net', 'sfr', 'brand-subdomain'],
   ])('%s imitates %s (%s)', (host, brandId, kind) => {
     const match = best(host);
     expect(match, host).toBeDefined();
@@ -105,7 +107,9 @@ describe('findLookalikes', () => {
   it('leaves unrelated domains alone, including short common words and names close to brands', () => {
     for (const host of ['example.org', 'groups.com', 'freedom.com', 'orangeade.com', 'orange-county.org', 'fantaisie.fr', 'camelia.fr',
       'minted.com', 'appel.fr', 'pineapple.com', 'lemonde.fr', 'ups-and-downs.blog', 'my-blog.github.io', 'cafe-des-sports.fr',
-      'google.de', 'paypal.de', 'amazon.com.br', 'meteo-france.com', 'free-software.org', 'ledger-comptable.fr']) {
+      'google.de', 'paypal.de', 'amazon.com.br', 'meteo-france.com', 'free-software.org', 'ledger-comptable.fr',
+      // Short names read through look-alike letters would hit ordinary words ("ici" reads as "lcl").
+      'ici.fr', 'c1c.fr', 'meta-analysis.org']) {
       expect(findLookalikes(host, brands), host).toEqual([]);
     }
   });

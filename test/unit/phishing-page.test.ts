@@ -82,6 +82,15 @@ describe('page-level phishing', () => {
     expect(phishing).toBeNull();
   });
 
+  it('keeps partner sites with FranceConnect or "pay with PayPal" buttons quiet', () => {
+    const html = `<title>Connexion – Mutuelle Solidaire</title><div class="box"><h1>Mon espace adhérent</h1>
+      <form action="/login" method="post"><input name="id" placeholder="Identifiant"><input type="password" name="pw"></form>
+      <button class="franceconnect">S’identifier avec FranceConnect</button><p>Payer avec PayPal ou par carte.</p></div>`;
+    const url = 'https://www.mutuelle-solidaire.fr/connexion';
+    const parsed = parsePage(html, url);
+    expect(analyzePhishing({ text: parsed.text, entities: [], page: pageContextOf(url, parsed) }, brands)).toBeNull();
+  });
+
   it('finds brand names written with lookalike letters and invisible characters', () => {
     const html = '<title>Connexion</title><div><img src="logo.png" alt="Ρay\u200bРal"><form action="/s"><input placeholder="E-mail"><input type="password"></form></div>';
     const url = 'https://account-review-center.net/';
