@@ -4,6 +4,7 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import type { Command } from 'commander';
 import { loadTargetsFile, type Logger } from '../../config/index.ts';
+import { overrideIssues } from '../../extractors/rules/index.ts';
 import { buildServer } from '../../review/index.ts';
 import { applyTargets, startWorkers, type WorkerDeps } from '../../workers/index.ts';
 import { DATA_DIR_HELP, positiveInt } from '../options.ts';
@@ -71,7 +72,16 @@ async function serve(options: ServeOptions, roles: { workers: boolean; scheduler
 }
 
 async function watchTargetsFile(file: string, deps: WorkerDeps, closer: Closer): Promise<void> {
-  const apply = async () => applyTargets(await loadTargetsFile(file), deps);
+  const apply = async () => {
+    const targets = await loadTargetsFile(file);
+    // A rule id that does not exist (a typo, a rule since renamed) would silently change nothing.
+    for (const target of targets) {
+      for (const issue of overrideIssues(target.rules, deps.rules.current())) {
+        deps.logger.warn({ file, targetId: target.id, path: issue.path }, `${file}: ${target.id}: ${issue.path}: ${issue.message}`);
+      }
+    }
+    return applyTargets(targets, deps);
+  };
   await apply();
   // Polling the file's stat, not fs.watch: editors, `sed -i` and mounted config maps replace the
   // file (a rename), after which an fs.watch handle sees nothing more.
