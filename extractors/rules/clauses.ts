@@ -14,6 +14,11 @@ export interface ClauseEffect {
   hits: Hit[];
 }
 
+/** A negative term near a hit; one inside the hit itself does not count. */
+function isNear(c: Span, hit: Span, within: number): boolean {
+  return distance(c, hit) <= within && !(c.first >= hit.first && c.last <= hit.last);
+}
+
 export class ClauseContext {
   private readonly coverage = new Map<number, Int32Array>();
 
@@ -48,7 +53,7 @@ export class ClauseContext {
     for (const id of rule.unless) {
       const clause = this.ruleSet.clauses[id]!;
       if (clause.within === undefined || clause.factor >= factor) continue;
-      if (this.nearHits(id, clause.within, hit).length > 0) factor = clause.factor;
+      if (this.hasNear(id, clause.within, hit)) factor = clause.factor;
     }
     return factor;
   }
@@ -69,10 +74,15 @@ export class ClauseContext {
     return out;
   }
 
-  private nearHits(id: number, within: number, hit: Span): Hit[] {
+  /** Hot path: two array reads rule out most hits; `some` stops at the first negative term found. */
+  private hasNear(id: number, within: number, hit: Span): boolean {
     const covered = this.coveredPrefix(id, within);
-    if (!covered || covered[hit.last + 1]! - covered[hit.first]! === 0) return [];
-    return this.clauseHits.get(id)!.filter((c) => distance(c, hit) <= within && !(c.first >= hit.first && c.last <= hit.last));
+    if (!covered || covered[hit.last + 1]! - covered[hit.first]! === 0) return false;
+    return this.clauseHits.get(id)!.some((c) => isNear(c, hit, within));
+  }
+
+  private nearHits(id: number, within: number, hit: Span): Hit[] {
+    return this.hasNear(id, within, hit) ? this.clauseHits.get(id)!.filter((c) => isNear(c, hit, within)) : [];
   }
 
   /**

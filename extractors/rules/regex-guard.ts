@@ -27,7 +27,11 @@ export function compilePattern(pattern: string, ignoreCase: boolean): { regex: C
   const unsupported = unsupportedSyntax(pattern);
   if (unsupported) return { error: unsupported };
   try {
-    return { regex: RE2JS.compile(pattern, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) };
+    const regex = RE2JS.compile(pattern, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
+    // A pattern that matches nothing at all (`x*`, `a|`) would find an empty match at every
+    // position: such matches never count, so the rule could only be a mistake.
+    if (regex.test('')) return { error: 'the pattern matches the empty string; make at least one character required' };
+    return { regex };
   } catch (err) {
     const message = (err as Error).message.replace(/^error parsing regexp: /, '');
     const hint = /\\u/.test(pattern) && /escape/.test(message) ? ' (RE2 writes code points as \\x{e9}, not \\u00e9)' : '';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, formatConfigIssue } from '../../config/errors.ts';
-import { classify, compileRuleSet, loadRuleSet } from '../../extractors/rules/index.ts';
+import { checkPattern, classify, compileRuleSet, loadRuleSet } from '../../extractors/rules/index.ts';
 
 function regexRules(pattern: string, extra: Record<string, unknown> = {}) {
   return compileRuleSet([{ source: 'r.yaml', document: { category: 'fraud', rules: [{ id: 'r', description: 'd', weight: 0.5, regex: { pattern, ...extra } }] } }]);
@@ -44,8 +44,11 @@ describe('regex rules on RE2', () => {
     expect(flag.rules[0]!.terms.length).toBe(20);
   });
 
-  it('skips empty matches', () => {
-    expect(matchesOf('abc', 'x*')).toEqual([]);
+  it('refuses patterns that match the empty string, and never counts an empty match', () => {
+    expect(() => regexRules('x*')).toThrow(/problem/);
+    expect(checkPattern('a|')).toMatch(/matches the empty string/);
+    expect(checkPattern('\\bx?\\b')).toBeUndefined(); // empty only between two word characters
+    expect(matchesOf('ab cd', '\\bx?\\b')).toEqual([]);
   });
 
   it('refuses at load what RE2 cannot run, with file and path', () => {
