@@ -5,13 +5,14 @@
 // 1. One pass over the DOM classifies elements (parse-boilerplate.ts) and measures, bottom-up,
 //    how much text and link text each holds with and without its boilerplate.
 // 2. Safety net: a "boilerplate" element holding most of the page's text, little of it links, is
-//    not boilerplate (a `has-sidebar` layout wrapper, a hidden-until-clicked article).
+//    not boilerplate when the page has next to no other clean text (a `has-sidebar` layout
+//    wrapper, a hidden-until-clicked article). Steps 1 and 2: main-text-measure.ts.
 // 3. The content root: the page's <main> (or role=main) when substantial, then descend while one
 //    child holds nearly all the text, stopping at repeated siblings (a list of posts) and at user
 //    content beside it (comments).
 // 4. Render the root as text, skipping boilerplate and small link lists outside user content.
-import type { AnyNode, Document, Element, ParentNode } from 'domhandler';
-import { classifyElement, type ClassCache, type ElementKind } from './parse-boilerplate.ts';
+import type { Document, Element, ParentNode } from 'domhandler';
+import { insideJunk, measurePage, nonLink, type Info } from './main-text-measure.ts';
 import { renderText } from './parse-text-render.ts';
 
 export interface MainTextOptions {
@@ -19,35 +20,7 @@ export interface MainTextOptions {
   maxChars?: number;
 }
 
-interface Info {
-  el: Element | Document;
-  parent: Info | null;
-  kind: ElementKind | 'root';
-  /** Boilerplate at this element (possibly rescued by the safety net). */
-  junk: boolean;
-  /** Inside an article, main region or user content. */
-  inArticle: boolean;
-  /** Inside user content (posts, comments): no link-density pruning there. */
-  inUser: boolean;
-  /** Text characters (non-whitespace), boilerplate included. */
-  rawText: number;
-  rawLinkText: number;
-  /** Without boilerplate descendants. */
-  text: number;
-  linkText: number;
-  links: number;
-  /** <h1> elements in the subtree, boilerplate excluded. */
-  h1s: number;
-  /** Text inside user content (posts, comments) in the subtree, boilerplate excluded. */
-  userText: number;
-  children: Info[];
-}
-
 const DEFAULT_MAX_CHARS = 1_000_000;
-/** A junk element holding at least this share of the page's text, mostly not links, is kept. */
-const RESCUE_SHARE = 0.5;
-/** ... when the page's clean text outside it is below this share of its text. */
-const RESCUE_CLEAN_SHARE = 0.25;
 /** <main> is used when it holds at least this share of the page's clean text. */
 const MAIN_SHARE = 0.25;
 /** Descend into a child holding at least this share of its parent's non-link text. */
@@ -74,11 +47,7 @@ const LISTING_LINK_DENSITY = 0.5;
 
 /** Main text of a parsed document: paragraphs separated by blank lines. */
 export function extractMainText(doc: Document, options: MainTextOptions = {}): string {
-  const body = findBody(doc);
-  const infos = new Map<AnyNode, Info>();
-  const h1s: Info[] = [];
-  const top = measure(body, infos, h1s);
-  rescueLargeJunk(top);
+  const { top, infos, h1s } = measurePage(doc);
   const { root, head } = chooseRoot(top);
   const rootText = Math.max(1, root.text);
   const pruneLinkLists = root.linkText / rootText < LISTING_LINK_DENSITY;
@@ -114,123 +83,6 @@ function standfirst(head: Info): Info[] {
     for (let i = info.children.length - 1; i >= 0; i--) stack.push(info.children[i]!);
   }
   return out;
-}
-
-function insideJunk(info: Info): boolean {
-  for (let up: Info | null = info; up; up = up.parent) if (up.junk) return true;
-  return false;
-}
-
-function findBody(doc: Document): Document | Element {
-  for (const child of doc.children) {
-    if (child.type !== 'tag') continue;
-    if (child.name === 'body') return child;
-    if (child.name === 'html') {
-      const body = child.children.find((c): c is Element => c.type === 'tag' && c.name === 'body');
-      return body ?? child;
-    }
-  }
-  return doc;
-}
-
-/** Classifies and measures the whole subtree of `root` (iteratively: trees can be deep). */
-function measure(root: Document | Element, infos: Map<AnyNode, Info>, h1s: Info[]): Info {
-  const cache: ClassCache = new Map();
-  const top = newInfo(root, null, 'root', false, false, false);
-  infos.set(root, top);
-  const stack: { info: Info; next: number; inLink: boolean }[] = [{ info: top, next: 0, inLink: false }];
-
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1]!;
-    const parent = frame.info;
-    const children = (parent.el as ParentNode).children;
-    if (frame.next >= children.length) {
-      stack.pop();
-      finish(parent);
-      continue;
-    }
-    const node = children[frame.next++]!;
-    if (node.type === 'text') {
-      const n = countNonSpace(node.data);
-      parent.rawText += n;
-      parent.text += n;
-      if (frame.inLink) {
-        parent.rawLinkText += n;
-        parent.linkText += n;
-      }
-      continue;
-    }
-    if (node.type !== 'tag') continue; // comments, directives; script and style have their own types
-    const kind = classifyElement(node, parent.inArticle, cache);
-    if (kind === 'skip') continue;
-    const info = newInfo(
-      node,
-      parent,
-      kind,
-      kind === 'junk',
-      parent.inArticle || kind === 'container' || kind === 'user',
-      parent.inUser || kind === 'user',
-    );
-    if (node.name === 'a' && node.attribs.href !== undefined) info.links = 1;
-    if (node.name === 'h1') {
-      info.h1s = 1;
-      h1s.push(info);
-    }
-    parent.children.push(info);
-    infos.set(node, info);
-    stack.push({ info, next: 0, inLink: frame.inLink || node.name === 'a' });
-  }
-  return top;
-}
-
-function newInfo(
-  el: Element | Document,
-  parent: Info | null,
-  kind: Info['kind'],
-  junk: boolean,
-  inArticle: boolean,
-  inUser: boolean,
-): Info {
-  return { el, parent, kind, junk, inArticle, inUser, rawText: 0, rawLinkText: 0, text: 0, linkText: 0, links: 0, h1s: 0, userText: 0, children: [] };
-}
-
-/** Adds a finished element's counts to its parent's. */
-function finish(info: Info): void {
-  const parent = info.parent;
-  if (!parent) return;
-  parent.rawText += info.rawText;
-  parent.rawLinkText += info.rawLinkText;
-  if (!info.junk) {
-    parent.text += info.text;
-    parent.linkText += info.linkText;
-    parent.links += info.links;
-    parent.h1s += info.h1s;
-    parent.userText += info.kind === 'user' ? info.text : info.userText;
-  }
-}
-
-function rescueLargeJunk(top: Info): void {
-  const threshold = RESCUE_SHARE * top.rawText;
-  if (threshold <= 0) return;
-  // Pre-order, so an outer element is rescued (and its counts propagated) before inner ones.
-  const stack = [top];
-  while (stack.length > 0) {
-    const info = stack.pop()!;
-    if (info.rawText < threshold) continue; // nothing below can reach the threshold either
-    // ... and only when the page has next to no clean text without it: a page whose own article is
-    // there keeps its large sidebar (a live feed, a gallery) out.
-    if (info.junk && info.rawLinkText < 0.5 * info.rawText && top.text < RESCUE_CLEAN_SHARE * info.rawText) {
-      info.junk = false;
-      for (let up = info.parent; up; up = up.parent) {
-        up.text += info.text;
-        up.linkText += info.linkText;
-        up.links += info.links;
-        up.h1s += info.h1s;
-        if (up.junk) break; // counts stop at a boilerplate ancestor, as in measure()
-      }
-    }
-    for (const child of info.children) stack.push(child);
-  }
 }
 
 function chooseRoot(top: Info): Descent {
@@ -314,10 +166,6 @@ function classList(el: Element): string {
   return (el.attribs.class ?? '').trim().split(/\s+/).sort().join(' ');
 }
 
-function nonLink(info: Info): number {
-  return info.text - info.linkText;
-}
-
 /** Tag plus first class (or id without digits): posts of one thread share it. */
 function siblingSignature(el: Element): string {
   const cls = el.attribs.class?.trim().split(/\s+/, 1)[0];
@@ -330,13 +178,3 @@ function isLinkList(info: Info): boolean {
   if (info.links < LINK_LIST_MIN_LINKS || info.text === 0) return false;
   return info.linkText / info.text >= LINK_LIST_DENSITY && info.linkText / info.links <= LINK_LIST_MAX_ANCHOR;
 }
-
-function countNonSpace(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 0x20 && c !== 0xa0) n++;
-  }
-  return n;
-}
-

@@ -32,6 +32,17 @@ const USER_ITEMPROPS = /\b(?:text|commenttext|reviewbody)\b/i;
 // Strong junk: specific enough to mark boilerplate wherever it appears in a token.
 const STRONG_JUNK =
   /sidebar|breadcrumb|cookie|consent|gdpr|advert|sponsor|newsletter|subscri|paginat|related|popular|trending|social|shar(?:e(?!d)|ing)|promo|outbrain|taboola|popup|modal|screen-reader|sr-only|visually-hidden/;
+/** Text for screen readers only: dropped even as a word inside a sentence. */
+const OFFSCREEN = /screen-reader|sr-only|visually-hidden/;
+/**
+ * Phrasing elements: inside a sentence a class says how a word looks or behaves (a glossary
+ * `popup`, a `share`-count number), not that it is boilerplate; cutting it would mangle the text.
+ * They are junk only when hidden or off-screen; their block containers are judged as usual.
+ */
+const PHRASING_TAGS = new Set([
+  'a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'data', 'dfn', 'em', 'font', 'i', 'kbd', 'mark', 'q', 's', 'samp',
+  'small', 'span', 'strong', 'sub', 'sup', 'time', 'u', 'var',
+]);
 const AD_WORDS = new Set(['ad', 'ads', 'adv', 'adsense', 'adslot', 'adunit', 'dfp']);
 // Whole tokens only: `hideOnInit` or `hidden-xs` content is shown later or on other screens.
 const HIDDEN_TOKENS = new Set(['hidden', 'hide', 'd-none', 'invisible']);
@@ -58,11 +69,13 @@ const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 
 interface TokenVerdict {
   junk: 'strong' | 'weak' | null;
+  /** Hidden or screen-reader-only by class. */
+  hidden: boolean;
   user: boolean;
   content: boolean;
 }
 
-const NO_CLASS: TokenVerdict = Object.freeze({ junk: null, user: false, content: false });
+const NO_CLASS: TokenVerdict = Object.freeze({ junk: null, hidden: false, user: false, content: false });
 
 /** Per-extraction cache: the same class strings repeat hundreds of times on a page. */
 export type ClassCache = Map<string, TokenVerdict>;
@@ -84,6 +97,10 @@ export function classifyElement(el: Element, insideArticle: boolean, cache: Clas
     attribs.class === undefined && attribs.id === undefined
       ? NO_CLASS
       : classVerdict(attribs.class ?? '', attribs.id ?? '', cache);
+  if (PHRASING_TAGS.has(tag)) {
+    if (verdict.hidden || isHidden(attribs) || (role && JUNK_ROLES.has(role))) return 'junk';
+    return verdict.user ? 'user' : 'neutral';
+  }
   if (verdict.junk === 'strong') return 'junk';
   if (role && JUNK_ROLES.has(role)) return 'junk';
   if (isHidden(attribs) || JUNK_TAGS.has(tag)) return 'junk';
@@ -109,7 +126,7 @@ function classVerdict(classes: string, id: string, cache: ClassCache): TokenVerd
   const key = `${classes}#${id}`;
   const cached = cache.get(key);
   if (cached) return cached;
-  const verdict: TokenVerdict = { junk: null, user: false, content: false };
+  const verdict: TokenVerdict = { junk: null, hidden: false, user: false, content: false };
   const tokens = classes.split(/\s+/);
   if (id) tokens.push(id);
   for (const raw of tokens) {
@@ -122,6 +139,7 @@ function classVerdict(classes: string, id: string, cache: ClassCache): TokenVerd
     const last = words[words.length - 1] ?? '';
     if (STRONG_JUNK.test(token) || words.some((w) => AD_WORDS.has(w)) || HIDDEN_TOKENS.has(token)) {
       verdict.junk = 'strong';
+      if (HIDDEN_TOKENS.has(token) || OFFSCREEN.test(token)) verdict.hidden = true;
     } else if (WEAK_JUNK_WORDS.has(last) || WEAK_JUNK_AFFIX.test(token)) {
       // The last word names the thing, unless the token belongs to the article: `entry-header`
       // and `article-footer` hold its headline and byline.

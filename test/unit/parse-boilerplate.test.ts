@@ -75,4 +75,19 @@ describe('classifyElement', () => {
   it('keeps a textarea holding text', () => {
     expect(kindOf('<textarea>pasted dump</textarea>')).toBe('neutral');
   });
+
+  it.each([
+    ['<a class="popup" href="#">', 'neutral'],
+    ['<span class="share-count">', 'neutral'],
+    ['<em class="sidebar-term">', 'neutral'],
+    ['<span class="author-comment">', 'user'],
+    ['<span class="sr-only">', 'junk'],
+    ['<span class="visually-hidden">', 'junk'],
+    ['<a class="hidden" href="#">', 'junk'],
+    ['<span style="display: none">', 'junk'],
+    ['<span role="tooltip">', 'junk'],
+    ['<div class="popup">', 'junk'],
+  ])('judges words inside a sentence by visibility only: %s is %s', (html, kind) => {
+    expect(kindOf(html)).toBe(kind);
+  });
 });
