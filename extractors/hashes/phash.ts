@@ -4,7 +4,7 @@
 // move few coefficients across the median, so such copies stay a few bits apart; unrelated pictures
 // land about 32 bits apart. Decoding and resizing go through sharp (libvips), with a pixel cap so a
 // decompression bomb is refused before it is decoded, and `failOn` so a corrupt file is a clear error.
-import sharp from 'sharp';
+import type * as SharpModule from 'sharp';
 import { NonRetryableError } from '../../config/errors.ts';
 
 export const PHASH_BITS = 64;
@@ -37,6 +37,7 @@ export async function phashOfImage(bytes: Uint8Array, options: PhashOptions = {}
   }
   let pixels: Buffer;
   try {
+    const sharp = await loadSharp();
     pixels = await sharp(bytes, { limitInputPixels: maxInputPixels, failOn: 'error', animated: false })
       // EXIF orientation first: a photo and its rotated-by-metadata copy are the same picture.
       .rotate()
@@ -55,6 +56,14 @@ export async function phashOfImage(bytes: Uint8Array, options: PhashOptions = {}
     throw new NonRetryableError('image-undecodable', `cannot hash image: expected ${SIZE * SIZE} gray pixels, got ${pixels.length}`);
   }
   return phashOfPixels(pixels);
+}
+
+// Loaded on first use: the native module costs ~0.4 s to load, which every `vigie` command would
+// pay otherwise (the CLI imports all its commands).
+let sharpModule: Promise<typeof SharpModule> | null = null;
+async function loadSharp(): Promise<typeof SharpModule.default> {
+  sharpModule ??= import('sharp');
+  return (await sharpModule).default;
 }
 
 function looksLikeMarkup(bytes: Uint8Array): boolean {
