@@ -95,6 +95,8 @@ const HATEFUL: string[] = [
   'Je ne supporte pas les musulmans.',
   'Les handicapés coûtent une fortune, faudrait les euthanasier.',
   'Les immigrés ne sont pas capables de travailler.',
+  'Retourne en Afrique, espèce de singe.',
+  'Proud to be white, 14/88, heil to the race.',
 ];
 
 const NOT_HATEFUL: string[] = [
@@ -159,6 +161,8 @@ const NOT_HATEFUL: string[] = [
   'I don’t think women are less capable than men.',
   'No Muslim deserves to be treated like that.',
   'Les gauchistes sont des idiots.',
+  'Sujet 1488 : réponse du vendeur sur le prix.',
+  'Page 1488 of the manual explains how to kill a hung process.',
 ];
 
 describe('hate rules on development sentences', () => {
