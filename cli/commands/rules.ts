@@ -11,7 +11,7 @@ import { parsePage } from '../../crawler/parse-page.ts';
 import { extractEntities } from '../../extractors/entities/index.ts';
 import { explain } from '../../extractors/rules/explain.ts';
 import { formatExplanation } from '../../extractors/rules/explain-format.ts';
-import { loadRuleSetWith, overrideIssues, readRuleFile } from '../../extractors/rules/index.ts';
+import { loadRuleSetWith, overrideIssues, readRuleFile, resolveOverrides } from '../../extractors/rules/index.ts';
 import type { RuleSet } from '../../extractors/rules/index.ts';
 import { retrohunt, type RetroTarget, type RetrohuntSummary } from '../../extractors/rules/retrohunt.ts';
 import { alertObservations } from '../../workers/page-processor.ts';
@@ -25,6 +25,8 @@ const PLACEHOLDER_URL = 'http://document.invalid/';
 const DEFAULT_TARGET: RetroTarget = { sensitivity: 'medium', categories: [] };
 
 interface TestOptions {
+  targets?: string;
+  target?: string;
   text?: string;
   page?: string;
   url?: string;
@@ -54,19 +56,23 @@ export function registerRulesCommand(program: Command): void {
     .option('--url <url>', 'the URL the --page was served from (resolves its links)')
     .option('--stdin', 'read the text from standard input')
     .option('--json', 'print the explanation as JSON')
+    .option('--targets <file>', "with --target: apply that watch target's thresholds and rule overrides")
+    .option('--target <id>', 'the target of --targets to apply')
     .option('--data-dir <dir>', `${DATA_DIR_HELP} (rules test reads and writes nothing there)`)
     .action(async (file: string, options: TestOptions) => {
       const { settings } = settingsFrom({ dataDir: options.dataDir });
       const input = await readInput(options);
       const ruleFile = resolve(file);
       const ruleSet = loadRuleSetWith(settings.rulesDir, [ruleFile]);
+      const target = await testTarget(options, ruleSet);
       const entities = extractEntities(input.text);
       const explanation = explain({
         text: input.text,
         language: input.language,
         entities,
         ruleSet,
-        target: { sensitivity: 'medium' },
+        target: target ?? { sensitivity: 'medium' },
+        overrides: resolveOverrides(target?.rules),
         filesUnderTest: [ruleFile],
       });
       if (options.json) {
@@ -75,7 +81,7 @@ export function registerRulesCommand(program: Command): void {
       }
       const replaced = replacedNote(settings, ruleFile);
       const header = [
-        `rules: ${ruleSet.rules.length} (${ruleSet.rules.filter((r) => r.source === ruleFile).length} from ${ruleFile}${replaced}); thresholds: target defaults (sensitivity medium ${SENSITIVITY_THRESHOLDS.medium}) and the rule files'`,
+        `rules: ${ruleSet.rules.length} (${ruleSet.rules.filter((r) => r.source === ruleFile).length} from ${ruleFile}${replaced}); thresholds: ${target ? `target ${options.target}` : `target defaults (sensitivity medium ${SENSITIVITY_THRESHOLDS.medium})`} and the rule files'`,
         `text: ${input.text.length} characters${input.title ? `, page title "${input.title}"` : ''}`,
       ];
       process.stdout.write(formatExplanation(explanation, header));
@@ -112,6 +118,16 @@ export function registerRulesCommand(program: Command): void {
         process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, ruleIds));
       });
     });
+}
+
+/** The watch target named by --targets/--target, its unknown rule ids reported on stderr. */
+async function testTarget(options: TestOptions, ruleSet: RuleSet): Promise<RetroTarget | undefined> {
+  if (options.targets === undefined && options.target === undefined) return undefined;
+  if (options.targets === undefined || options.target === undefined) throw new CliError('--targets and --target go together', EXIT_USAGE);
+  const target = (await loadTargetsFile(options.targets)).find((t) => t.id === options.target);
+  if (!target) throw new CliError(`no target "${options.target}" in ${options.targets}`, EXIT_USAGE);
+  for (const issue of overrideIssues(target.rules, ruleSet)) process.stderr.write(`vigie: ${options.targets}: ${target.id}: ${issue.path}: ${issue.message}\n`);
+  return target;
 }
 
 async function readInput(options: TestOptions): Promise<{ text: string; language: string | null; title?: string }> {

@@ -93,6 +93,19 @@ describe('vigie rules test', SLOW, () => {
     expect((await runVigie(['rules', 'test', join(dir, 'hunt.yaml'), '--page', join(dir, 'nope.html')], { env })).code).toBe(64);
   });
 
+  it("applies a target's thresholds and overrides with --targets/--target", async () => {
+    const targets = join(dir, 'test-targets.yaml');
+    writeFileSync(targets, 'targets:\n  - id: t1\n    name: T\n    seeds: [https://x.example/]\n    rules:\n      thresholds: { drugs: 0.99 }\n      disable: [drugs.hunt-wallet, drugs.no-such-rule]\n');
+    const text = 'Isotonitazene dispo en stock, paiement bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq uniquement.';
+    const result = await runVigie(['rules', 'test', join(dir, 'hunt.yaml'), '--json', '--targets', targets, '--target', 't1', '--text', text], { env });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('t1: rules.disable.1: unknown rule id "drugs.no-such-rule"');
+    const e = lastJson<Explanation>(result.stdout);
+    expect(e.categories.find((c) => c.category === 'drugs')).toMatchObject({ threshold: 0.99, alert: false });
+    expect(e.rules.find((r) => r.id === 'drugs.hunt-wallet')?.outcome).toBe('disabled');
+    expect((await runVigie(['rules', 'test', join(dir, 'hunt.yaml'), '--target', 't1', '--text', 'x'], { env })).code).toBe(64);
+  });
+
   it('exits 78 with every problem as file: path: message', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, "category: drugs\nrules:\n  - { id: drugs.offer, description: d, weight: 0.5, terms: [x] }\n  - { id: b, description: d, weight: 0.5, regex: { pattern: '(?<=x)y' } }\n  - { id: c, description: d, weight: 0.5, terms: ['@nolist'] }\n");
