@@ -11,7 +11,10 @@ import { hashMatchFlags, phashOfImage, type HashMatch } from '../extractors/hash
 import type { FetchResult } from '../crawler/fetch-page.ts';
 import type { RenderResult } from '../crawler/render/index.ts';
 import type { Flag } from '../extractors/types.ts';
-import type { PageMedia } from '../indexer/types.ts';
+import type { AlertObservation, PageDocument, PageMedia, SearchIndex } from '../indexer/types.ts';
+import type { AlertTarget, RuleSet } from '../extractors/rules/index.ts';
+import { mergeFlags as replaceRuleHits } from '../extractors/rules/retrohunt.ts';
+import type { HashLists } from './hash-lists.ts';
 import type { WorkerDeps } from './deps.ts';
 import type { RunContext } from './run-context.ts';
 
@@ -194,4 +197,103 @@ function displayUrl(url: string): string {
   if (!url.startsWith('data:')) return url;
   const comma = url.indexOf(',');
   return `${url.slice(0, Math.min(comma === -1 ? 40 : comma, 60))},… (${url.length} chars)`;
+}
+
+export interface MediaRetrohuntDeps {
+  index: Pick<SearchIndex, 'scanPages' | 'indexPage'>;
+  hashLists: Pick<HashLists, 'match'>;
+  ruleSet: RuleSet;
+  /** A page's target settings (thresholds, categories). */
+  targetFor(targetId: string): Promise<AlertTarget>;
+  /** The crawl's own observation builder (workers/page-processor: alertObservations). */
+  observe(page: PageDocument, target: AlertTarget, ruleSet: RuleSet, seenAt: Date, alertContentHash: string): AlertObservation[];
+}
+
+export interface MediaRetrohuntOptions {
+  /** Only this list's matches (its earlier hits are replaced); default: every list. */
+  list?: string;
+  targetId?: string;
+  since?: string;
+  dryRun?: boolean;
+  batchSize?: number;
+}
+
+export interface MediaRetrohuntSummary {
+  pagesScanned: number;
+  /** Pages with recorded media hashes. */
+  pagesWithMedia: number;
+  pagesMatched: number;
+  alertObservations: number;
+  alertsCreated: number;
+  alertsUpdated: number;
+  dryRun: boolean;
+  matches: { pageId: string; url: string; lists: string[]; categories: string[] }[];
+  /**
+   * Pages now matching a child-abuse list whose screenshot was stored before the list knew the
+   * image: the screenshot shows it. Vigie cannot unsign evidence; these need an operator's decision.
+   */
+  screenshotsToReview: { pageId: string; url: string; screenshotSha256: string }[];
+}
+
+/**
+ * Matches the media hashes recorded on indexed pages against the lists as they are now (a list
+ * imported after the crawl), merges the hash-list hits into the page's flags and indexes it again
+ * with the alert observations a crawl would have made. Idempotent: a second run changes nothing.
+ */
+export async function retrohuntPageMedia(deps: MediaRetrohuntDeps, options: MediaRetrohuntOptions = {}): Promise<MediaRetrohuntSummary> {
+  const summary: MediaRetrohuntSummary = {
+    pagesScanned: 0, pagesWithMedia: 0, pagesMatched: 0, alertObservations: 0, alertsCreated: 0, alertsUpdated: 0,
+    dryRun: Boolean(options.dryRun), matches: [], screenshotsToReview: [],
+  };
+  const huntedRule = (ruleId: string): boolean => (options.list ? ruleId === `hashlist.${options.list}` : ruleId.startsWith('hashlist.'));
+  let after: string | undefined;
+  do {
+    const batch = await deps.index.scanPages({ after, limit: options.batchSize ?? 200, targetId: options.targetId, since: options.since });
+    for (const page of batch.pages) {
+      summary.pagesScanned++;
+      const media = page.media ?? [];
+      if (media.length === 0) continue;
+      summary.pagesWithMedia++;
+      const matches = (await deps.hashLists.match(media.map((m) => ({ sha256: m.sha256, md5: m.md5, phash: m.phash }))))
+        .filter((m) => !options.list || m.list === options.list);
+      const found = hashMatchFlags(matches, media.map((m) => m.url));
+      const dropped = new Set(page.flags.flatMap((f) => f.rules.map((r) => r.ruleId)).filter(huntedRule));
+      if (found.length === 0 && dropped.size === 0) continue;
+      const flags = replaceRuleHits(page.flags, found, dropped);
+      if (JSON.stringify(sortedFlags(flags)) === JSON.stringify(sortedFlags(page.flags))) continue;
+
+      summary.pagesMatched++;
+      const updated: PageDocument = { ...page, flags };
+      const target = await deps.targetFor(page.targetId);
+      // Seen when the page was fetched: the media are what was captured then.
+      const observations = deps.observe(updated, target, deps.ruleSet, new Date(page.fetchedAt), page.nearDuplicateOf ?? page.contentHash);
+      summary.alertObservations += observations.length;
+      if (!options.dryRun) {
+        const result = await deps.index.indexPage(updated, observations);
+        summary.alertsCreated += result.alertsCreated;
+        summary.alertsUpdated += result.alertsUpdated;
+      }
+      if (summary.matches.length < 1000) {
+        summary.matches.push({ pageId: page.id, url: page.url, lists: [...new Set(matches.map((m) => m.list))], categories: found.map((f) => f.category) });
+      }
+      const screenshot = page.evidence?.artifacts.find((a) => a.role === 'screenshot');
+      if (screenshot && matches.some((m) => m.category === WITHHOLD_CATEGORY)) {
+        summary.screenshotsToReview.push({ pageId: page.id, url: page.url, screenshotSha256: screenshot.sha256 });
+      }
+    }
+    after = batch.next;
+  } while (after !== undefined);
+  return summary;
+}
+
+/** Flags in a stable order with object keys sorted, to compare a page's flags before and after. */
+function sortedFlags(flags: readonly Flag[]): unknown {
+  const canonical = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]));
+    }
+    return value;
+  };
+  return canonical([...flags].sort((a, b) => a.category.localeCompare(b.category)));
 }

@@ -4,13 +4,16 @@
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { HashListParser, KIND_OPTIONS, type HashListEntry, type HashListRejection, type KindOption } from '../../extractors/hashes/index.ts';
 import { CATEGORIES, type Category } from '../../extractors/types.ts';
 import { HashLists, PHASH_THRESHOLD } from '../../workers/hash-lists.ts';
+import { TargetStore, redisKeys } from '../../workers/index.ts';
+import { retrohuntPageMedia } from '../../workers/page-media.ts';
+import { alertObservations } from '../../workers/page-processor.ts';
 import { CliError, EXIT_USAGE } from '../cli-error.ts';
 import { DATA_DIR_HELP, oneOf, positiveInt } from '../options.ts';
-import { openRedis, withRuntime } from '../runtime.ts';
+import { openIndex, openRedis, openRules, withRuntime } from '../runtime.ts';
 
 /** Entries sent to Redis at once. */
 const BATCH = 2000;
@@ -79,6 +82,47 @@ export function registerHashesCommand(program: Command): void {
     });
 
   hashes
+    .command('retrohunt')
+    .description('match the media hashes recorded on indexed pages against the lists now (a list imported after a crawl) and raise alerts for past matches (idempotent)')
+    .option('--list <name>', 'only this list')
+    .option('--target <id>', 'only pages of this watch target')
+    .option('--since <date>', 'only pages fetched at or after this date (2026-01-31 or an ISO time)', isoDate)
+    .option('--dry-run', 'report what would match and which alerts would be raised; change nothing')
+    .option('--json', 'print the summary as JSON')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action(async (options: { list?: string; target?: string; since?: string; dryRun?: boolean; json?: boolean; dataDir?: string }) => {
+      await withRuntime({ dataDir: options.dataDir }, 'one-shot', async ({ settings, logger, closer }) => {
+        const redis = await openRedis(settings, logger, closer);
+        const lists = new HashLists(redis, settings.redisPrefix);
+        if (options.list && !(await lists.get(options.list))) throw new CliError(`no hash list named "${options.list}"`, EXIT_USAGE);
+        const index = await openIndex(settings, logger, closer);
+        const targets = new TargetStore(redis, redisKeys(settings.redisPrefix));
+        const summary = await retrohuntPageMedia(
+          {
+            index,
+            hashLists: lists,
+            ruleSet: openRules(settings),
+            // Pages of a target no longer configured are judged with the default thresholds.
+            targetFor: async (id) => (await targets.get(id)) ?? { sensitivity: 'medium', categories: [] },
+            observe: alertObservations,
+          },
+          { list: options.list, targetId: options.target, since: options.since, dryRun: options.dryRun },
+        );
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(summary)}\n`);
+          return;
+        }
+        const lines = [
+          `${summary.dryRun ? 'dry run: ' : ''}${summary.pagesScanned} page(s) scanned, ${summary.pagesWithMedia} with media hashes, ${summary.pagesMatched} with new matches`,
+          `alerts: ${summary.alertsCreated} created, ${summary.alertsUpdated} updated (${summary.alertObservations} observation(s))`,
+          ...summary.matches.map((m) => `  ${m.url}: ${m.lists.join(', ')} (${m.categories.join(', ')})`),
+          ...summary.screenshotsToReview.map((s) => `  screenshot stored before the list knew its image: ${s.url} (artifact ${s.screenshotSha256})`),
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      });
+    });
+
+  hashes
     .command('remove')
     .description('remove a list and all its hashes')
     .requiredOption('--list <name>', 'list name')
@@ -142,4 +186,11 @@ function printSummary(file: string, options: ImportOptions, summary: ImportSumma
   }
   const kinds = Object.entries(summary.byKind).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none';
   process.stdout.write(`${file} → list ${options.list} (${options.category}): added ${summary.added}, duplicate ${summary.duplicates}, rejected ${summary.rejected} (read: ${kinds})\n`);
+}
+
+// The same parser as `vigie rules retrohunt --since` (cli/commands/rules.ts): a candidate for cli/options.ts.
+function isoDate(value: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('--since must be a date such as 2026-01-31 or 2026-01-31T12:00:00Z');
+  return date.toISOString();
 }
