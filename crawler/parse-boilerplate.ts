@@ -47,12 +47,13 @@ const AD_WORDS = new Set(['ad', 'ads', 'adv', 'adsense', 'adslot', 'adunit', 'df
 // Whole tokens only: `hideOnInit` or `hidden-xs` content is shown later or on other screens.
 const HIDDEN_TOKENS = new Set(['hidden', 'hide', 'd-none', 'invisible']);
 // Weak junk: boilerplate when it is the token's last word (`main-menu`, `site-footer`,
-// `post-navigation`), unless the token is part of the article (`entry-header`) or a content word
-// says otherwise (`menu-content`).
+// `post-navigation`, `photo-gallery`: slides and captions of media widgets, often of other
+// stories), unless the token is part of the article (`entry-header`) or a content word says
+// otherwise (`menu-content`).
 const WEAK_JUNK_WORDS = new Set([
   'nav', 'navbar', 'navigation', 'menu', 'submenu', 'menubar', 'topbar', 'toolbar', 'footer', 'header',
   'masthead', 'widget', 'widgets', 'tags', 'tagcloud', 'skip', 'skiplink', 'print', 'rss', 'login', 'signup',
-  'banner', 'copyright', 'legal', 'respond', 'bottom',
+  'banner', 'copyright', 'legal', 'respond', 'bottom', 'gallery', 'slideshow', 'carousel', 'slider',
 ]);
 const WEAK_JUNK_AFFIX = /^(?:nav|menu)|(?:nav|menu|navbar|navigation|footer|header)$/;
 // User content: posts, comments, messages and their containers. Never junk.

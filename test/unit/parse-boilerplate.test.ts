@@ -22,6 +22,8 @@ describe('classifyElement', () => {
     ['<div class="ad-slot">', 'junk'],
     ['<div class="breadcrumbs">', 'junk'],
     ['<div class="post-navigation">', 'junk'],
+    ['<div class="dnd-widget type-gallery">', 'junk'],
+    ['<div class="hero-carousel">', 'junk'],
     ['<div class="hidden">', 'junk'],
     ['<div role="navigation">', 'junk'],
     ['<div style="display:none">', 'junk'],
@@ -54,6 +56,8 @@ describe('classifyElement', () => {
     ['<div id="sharing-with-a-single-developer">', 'neutral'],
     ['<div class="shared-history">', 'neutral'],
     ['<div class="threads">', 'user'],
+    ['<div class="gallery-post">', 'user'],
+    ['<div class="gallery-content">', 'neutral'],
     ['<div>', 'neutral'],
   ])('%s is %s', (html, kind) => {
     expect(kindOf(html)).toBe(kind);

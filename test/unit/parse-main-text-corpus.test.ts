@@ -11,7 +11,7 @@ const available = existsSync(CORPUS);
 if (!available) console.warn(`skipping main-text corpus test: ${CORPUS} not found (../shared is absent)`);
 
 describe.skipIf(!available)('main text on the Readability corpus', () => {
-  it('reaches a mean shingle F1 above 0.85', () => {
+  it('reaches a mean shingle F1 above 0.935 (0.946 measured)', () => {
     const scores: number[] = [];
     for (const page of corpusPages(CORPUS)) {
       const ours = vigieMainText(readFileSync(resolve(CORPUS, page, 'source.html'), 'utf8'));
@@ -19,6 +19,6 @@ describe.skipIf(!available)('main text on the Readability corpus', () => {
     }
     expect(scores.length).toBeGreaterThan(100);
     const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-    expect(mean).toBeGreaterThan(0.85);
+    expect(mean).toBeGreaterThan(0.935);
   });
 });
