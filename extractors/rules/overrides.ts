@@ -4,7 +4,9 @@
 // Threshold precedence, first that is set wins:
 //   1. the target's per-category threshold   (rules.thresholds.<category>)
 //   2. the target's threshold                (threshold)
-//   3. the rule file's category threshold     (threshold: in config/rules/<category>.yaml)
+//   3. the rule file's category threshold, shifted by the target's sensitivity: the file's value
+//      is the threshold at medium sensitivity, high lowers it and low raises it by the same step
+//      as the levels differ (0.2), kept within [0.05, 1]
 //   4. the target's sensitivity level         (low 0.8, medium 0.6, high 0.4)
 import { SENSITIVITY_THRESHOLDS } from '../../config/target-schema.ts';
 import type { TargetRules, WatchTarget } from '../../config/target-schema.ts';
@@ -50,16 +52,33 @@ export type ThresholdTarget = Pick<WatchTarget, 'threshold' | 'sensitivity'> & {
 
 /** The score a flag of `category` must reach to become an alert for this target (see the precedence above). */
 export function categoryThreshold(category: Category, target: ThresholdTarget, ruleSet: Pick<RuleSet, 'thresholds'>): number {
-  return target.rules?.thresholds[category] ?? target.threshold ?? ruleSet.thresholds[category] ?? SENSITIVITY_THRESHOLDS[target.sensitivity];
+  const explicit = target.rules?.thresholds[category] ?? target.threshold;
+  if (explicit !== undefined) return explicit;
+  const fromFile = ruleSet.thresholds[category];
+  if (fromFile === undefined) return SENSITIVITY_THRESHOLDS[target.sensitivity];
+  // Sensitivity still means something for categories whose rule file sets a threshold.
+  const shift = SENSITIVITY_THRESHOLDS[target.sensitivity] - SENSITIVITY_THRESHOLDS.medium;
+  return Math.round(Math.min(1, Math.max(0.05, fromFile + shift)) * 1000) / 1000;
+}
+
+/** Partner hash-list matches (extractors/hashes) always alert, whatever categories a target watches. */
+function isHashListFlag(flag: Flag): boolean {
+  return flag.rules.some((rule) => rule.ruleId.startsWith('hashlist.'));
 }
 
 /** What deciding alerts needs of a target. */
 export type AlertTarget = ThresholdTarget & Pick<WatchTarget, 'categories'>;
 
-/** The flags that become alerts for this target: at or above their threshold, of a category it watches. */
+/**
+ * The flags that become alerts for this target: at or above their threshold, of a category it
+ * watches. A match against a partner's hash list is never filtered out by the categories a
+ * target watches: a known child-abuse image on a drugs forum must still reach an analyst.
+ */
 export function alertingFlags(flags: readonly Flag[], target: AlertTarget, ruleSet: Pick<RuleSet, 'thresholds'>): Flag[] {
   const wanted = target.categories;
-  return flags.filter((flag) => (wanted.length === 0 || wanted.includes(flag.category)) && flag.score >= categoryThreshold(flag.category, target, ruleSet));
+  return flags.filter(
+    (flag) => (wanted.length === 0 || wanted.includes(flag.category) || isHashListFlag(flag)) && flag.score >= categoryThreshold(flag.category, target, ruleSet),
+  );
 }
 
 /**

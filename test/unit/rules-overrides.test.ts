@@ -59,10 +59,12 @@ describe('per-target rule overrides', () => {
 });
 
 describe('alert thresholds', () => {
-  it('follows the precedence: target per-category > target threshold > rule file > sensitivity', () => {
+  it('follows the precedence: target per-category > target threshold > rule file shifted by sensitivity > sensitivity', () => {
     expect(categoryThreshold('hate', target(), ruleSet)).toBe(0.6); // sensitivity medium
     expect(categoryThreshold('hate', target('    sensitivity: high\n'), ruleSet)).toBe(0.4);
-    expect(categoryThreshold('drugs', target('    sensitivity: high\n'), ruleSet)).toBe(0.5); // rule file
+    expect(categoryThreshold('drugs', target(), ruleSet)).toBe(0.5); // rule file, as written at medium
+    expect(categoryThreshold('drugs', target('    sensitivity: high\n'), ruleSet)).toBe(0.3); // rule file - 0.2
+    expect(categoryThreshold('drugs', target('    sensitivity: low\n'), ruleSet)).toBe(0.7); // rule file + 0.2
     expect(categoryThreshold('drugs', target('    threshold: 0.7\n'), ruleSet)).toBe(0.7);
     expect(categoryThreshold('drugs', target('    threshold: 0.7\n    rules:\n      thresholds: { drugs: 0.2 }\n'), ruleSet)).toBe(0.2);
     expect(categoryThreshold('hate', target('    threshold: 0.7\n    rules:\n      thresholds: { drugs: 0.2 }\n'), ruleSet)).toBe(0.7);
@@ -73,5 +75,11 @@ describe('alert thresholds', () => {
     expect(alertingFlags(flags, target(), ruleSet).map((f) => f.category)).toEqual(['drugs', 'hate']);
     expect(alertingFlags(flags, target('    rules:\n      thresholds: { hate: 0.8 }\n'), ruleSet).map((f) => f.category)).toEqual(['drugs']);
     expect(alertingFlags(flags, target('    categories: [hate]\n'), ruleSet).map((f) => f.category)).toEqual(['hate']);
+  });
+
+  it('never filters out a partner hash-list match by the categories a target watches', () => {
+    const match = { category: 'child-abuse' as const, score: 0.95, tags: [], rules: [{ ruleId: 'hashlist.partner', weight: 0.95, terms: [] }] };
+    const rule = { category: 'child-abuse' as const, score: 0.95, tags: [], rules: [{ ruleId: 'some-rule', weight: 0.95, terms: [] }] };
+    expect(alertingFlags([match, rule], target('    categories: [drugs]\n'), ruleSet).map((f) => f.rules[0]!.ruleId)).toEqual(['hashlist.partner']);
   });
 });
