@@ -1,9 +1,10 @@
 // `vigie targets validate|apply|list`: watch targets from YAML to Redis and job schedulers.
 import type { Command } from 'commander';
-import { loadTargetsFile, redactTarget, type Logger, type Settings, type WatchTarget } from '../../config/index.ts';
+import { ConfigError, loadTargetsFile, redactTarget, type ConfigIssue, type Logger, type Settings, type WatchTarget } from '../../config/index.ts';
+import { loadRuleSet, overrideIssues } from '../../extractors/rules/index.ts';
 import { TargetStore, applyTargets, createQueues, listSchedules, redisKeys, type Queues } from '../../workers/index.ts';
 import { DATA_DIR_HELP } from '../options.ts';
-import { type Closer, openRedis, withRuntime } from '../runtime.ts';
+import { type Closer, openRedis, settingsFrom, withRuntime } from '../runtime.ts';
 
 export function registerTargetsCommand(program: Command): void {
   const targets = program.command('targets').description('watch targets: validate, apply and list');
@@ -13,8 +14,9 @@ export function registerTargetsCommand(program: Command): void {
     .description('check a targets YAML file; prints every problem as file:line: field: message')
     .argument('<file>', 'targets YAML file')
     .option('--data-dir <dir>', `${DATA_DIR_HELP} (validate reads and writes nothing there)`)
-    .action(async (file: string) => {
+    .action(async (file: string, options: { dataDir?: string }) => {
       const loaded = await loadTargetsFile(file);
+      checkRuleOverrides(file, loaded, settingsFrom({ dataDir: options.dataDir }).settings);
       process.stdout.write(`${file}: ${loaded.length} target(s) valid: ${loaded.map((t) => t.id).join(', ')}\n`);
     });
 
@@ -26,6 +28,7 @@ export function registerTargetsCommand(program: Command): void {
     .action(async (file: string, options: { dataDir?: string }) => {
       const loaded = await loadTargetsFile(file);
       await withRuntime({ dataDir: options.dataDir }, 'one-shot', async ({ settings, logger, closer }) => {
+        checkRuleOverrides(file, loaded, settings);
         const { queues, store } = await openTargetAdmin(settings, logger, closer);
         const result = await applyTargets(loaded, { queues, targets: store, logger });
         process.stdout.write(
@@ -55,6 +58,19 @@ export function registerTargetsCommand(program: Command): void {
         for (const row of rows) process.stdout.write(`${row.id.padEnd(24)} ${row.enabled ? 'enabled ' : 'disabled'} ${describeSchedule(row).padEnd(28)} next: ${row.nextRunAt ?? '-'}  ${row.name}\n`);
       });
     });
+}
+
+/**
+ * A target's `rules` section must name rules the rule set has: a typo in `disable` would silently
+ * disable nothing. Checked against the rule directory this process would use.
+ */
+function checkRuleOverrides(file: string, targets: readonly WatchTarget[], settings: Settings): void {
+  if (!targets.some((t) => t.rules.disable.length > 0 || Object.keys(t.rules.weights).length > 0)) return;
+  const ruleSet = loadRuleSet(settings.rulesDir);
+  const issues: ConfigIssue[] = targets.flatMap((target, k) =>
+    overrideIssues(target.rules, ruleSet).map((issue) => ({ file, path: `targets.${k}.${issue.path}`, message: `${issue.message} (target ${target.id})` })),
+  );
+  if (issues.length > 0) throw new ConfigError(`${file}: ${issues.length} problem(s) with rule overrides`, issues);
 }
 
 async function openTargetAdmin(settings: Settings, logger: Logger, closer: Closer): Promise<{ queues: Queues; store: TargetStore }> {

@@ -68,6 +68,14 @@ describe('vigie targets', () => {
     expect(result.stderr).not.toMatch(/\s+at .+\(.+:\d+:\d+\)/);
   });
 
+  it('validate refuses a rules section naming rules the rule set lacks', async () => {
+    const file = join(dir, 'overrides.yaml');
+    writeFileSync(file, 'targets:\n  - id: t1\n    name: x\n    seeds: [https://a.example/]\n    rules:\n      disable: [no-such-rule]\n');
+    const result = await runVigie(['targets', 'validate', file]);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain(`${file}: targets.0.rules.disable.0: unknown rule id "no-such-rule" (target t1)`);
+  });
+
   it('apply stores and schedules, list shows the next run, repeated applies change nothing', async () => {
     const file = join(dir, 'good.yaml');
     writeFileSync(file, 'targets:\n  - id: hourly\n    name: Hourly\n    seeds: [https://a.example/]\n    schedule: { intervalSecs: 3600 }\n  - id: manual\n    name: Manual\n    seeds: [https://b.example/]\n');
