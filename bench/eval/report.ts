@@ -56,12 +56,13 @@ function hateCheckSection(r: Maybe<HateCheckResult>): string[] {
 }
 
 function mlmaSection(results: EvaluationResults['mlma']): string[] {
-  const out = [
-    '### MLMA tweets (hate flag)',
-    '',
-    '| language | tweets | hateful | normal | other | P | R | F1 | strict P | strict R | strict F1 | alert rate on other |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
-  ];
+  const out = ['### MLMA tweets (hate flag)', ''];
+  if (results.some((r) => !isSkipped(r))) {
+    out.push(
+      '| language | tweets | hateful | normal | other | P | R | F1 | strict P | strict R | strict F1 | alert rate on other |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    );
+  }
   const notes: string[] = [];
   for (const r of results) {
     if (isSkipped(r)) {
