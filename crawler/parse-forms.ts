@@ -1,30 +1,16 @@
 // Forms of a page, read for what they ask of a visitor: where they send it (action resolved
-// against the base URL, or mailto:), how, and which fields — each field classified as a password,
-// a login identifier, card number / CVV / expiry, a one-time (SMS) code, an IBAN... from its type,
-// its autocomplete tokens, its name/id, its placeholder and its label text, in French and English.
+// against the base URL, or mailto:), how, and which fields (each classified by
+// parse-form-fields.ts as a password, a login identifier, a card number, an OTP code...).
 // Phishing kits often post with scripts and no <form> at all: inputs outside any form are read as
 // one more, action-less form. The text of the small box around a form (logo alt, heading, labels)
-// is kept, since that is where a fake login page names the brand it imitates.
+// is kept, since that is where a fake login page names the brand it imitates; its blocks and alt
+// texts are separated by " | ", so that a logo's "Orange" stands apart from the words around it.
 import type { AnyNode, Element } from 'domhandler';
 import { textOf } from './parse-collect.ts';
+import { FIELD_KINDS, classifyField, type FieldKind, type FormField } from './parse-form-fields.ts';
 
-export const FIELD_KINDS = [
-  'password', 'login', 'email', 'phone', 'otp', 'card-number', 'card-cvv', 'card-expiry', 'card-holder',
-  'iban', 'birthdate', 'national-id', 'name', 'address', 'search', 'hidden', 'other',
-] as const;
-export type FieldKind = (typeof FIELD_KINDS)[number];
-
-export interface FormField {
-  tag: 'input' | 'select' | 'textarea';
-  /** Lower-cased input type ('text' when absent or unknown to the HTML spec is kept as written). */
-  type: string;
-  name: string | null;
-  autocomplete: string | null;
-  placeholder: string | null;
-  /** Text of the <label> for this field (label[for=id] or an enclosing label), or aria-label. */
-  label: string | null;
-  kind: FieldKind;
-}
+export { FIELD_KINDS, classifyField } from './parse-form-fields.ts';
+export type { FieldKind, FormField } from './parse-form-fields.ts';
 
 export interface PageForm {
   /** Absolute http(s) URL, a mailto: address, or null (no form element, or a javascript: action). */
@@ -54,35 +40,6 @@ const MAX_CONTEXT_NODES = 5000;
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 const IGNORED_INPUT_TYPES = new Set(['submit', 'button', 'reset', 'image', 'file', 'checkbox', 'radio', 'range', 'color']);
-
-// Keyword tests over "name id placeholder label autocomplete", lower-cased and accent-stripped.
-// Order matters: the first kind that matches wins (a "card number" is not a login "number").
-const KIND_PATTERNS: ReadonlyArray<readonly [FieldKind, RegExp]> = [
-  ['card-cvv', /\b(?:cvv2?|cvc2?|csc|cid|cryptogramme|code (?:de )?securite|security code|card ?code|cc[-_ ]?(?:csc|cvv|cvc))\b|cvv|cvc/],
-  ['card-expiry', /\b(?:expir\w*|exp[-_ ]?(?:date|month|year|mm|yy|aa)|date (?:de )?(?:fin|validite)|validite|valid thru|mm ?\/ ?(?:aa|yy|aaaa|yyyy)|cc[-_ ]?exp\w*)\b/],
-  ['card-number', /\b(?:card ?(?:number|num|no)|cc[-_ ]?(?:number|num|no)|cardnumber|ccnum|numero (?:de (?:la )?)?carte|n° (?:de )?carte|carte bancaire|credit card|debit card|pan)\b|cardnum|cc_?number|numcarte|num_carte/],
-  ['card-holder', /\b(?:card ?holder|cardholder|titulaire|name on card|nom (?:sur|du porteur|figurant))\b|cc[-_ ]?name/],
-  ['otp', /\b(?:otp|one[- ]time|2fa|mfa|sms|code (?:sms|recu|de (?:verification|confirmation|validation|securite sms)|a \d chiffres|otp)|verification code|confirmation code|security code sent|auth(?:entication)? code|totp|token)\b/],
-  ['iban', /\b(?:iban|rib|bic|swift|account number|numero de compte|n° de compte)\b/],
-  ['national-id', /\b(?:ssn|social security|securite sociale|nir|numero fiscal|tax id|passport|passeport|carte d'identite|id card)\b/],
-  ['birthdate', /\b(?:birth\w*|bday|dob|date de naissance|naissance|ne le)\b/],
-  ['password', /\b(?:password|passwd|pass|pwd|mot de passe|mdp|passcode|code (?:secret|personnel|d'acces|confidentiel)|pin)\b/],
-  ['email', /\b(?:e-?mail|courriel|adresse (?:e-?)?mail|mail)\b/],
-  ['phone', /\b(?:phone|tel|telephone|mobile|portable|gsm)\b/],
-  ['login', /\b(?:user(?:name|id)?|login|identifiant|id(?:entifier)?|numero (?:client|d'abonne|d'utilisateur)|client number|customer (?:id|number)|n° client|account id|apple id|compte)\b/],
-  ['search', /\b(?:search|recherch\w*|query|q)\b/],
-  ['address', /\b(?:address|adresse|street|rue|city|ville|zip|postal|code postal|cp)\b/],
-  ['name', /\b(?:name|nom|prenom|first ?name|last ?name|surname|fullname)\b/],
-];
-
-const AUTOCOMPLETE_KINDS: Readonly<Record<string, FieldKind>> = {
-  'current-password': 'password', 'new-password': 'password', username: 'login', email: 'email', tel: 'phone',
-  'tel-national': 'phone', 'one-time-code': 'otp', 'cc-number': 'card-number', 'cc-csc': 'card-cvv',
-  'cc-exp': 'card-expiry', 'cc-exp-month': 'card-expiry', 'cc-exp-year': 'card-expiry', 'cc-name': 'card-holder',
-  'cc-given-name': 'card-holder', 'cc-family-name': 'card-holder', bday: 'birthdate', 'bday-day': 'birthdate',
-  'bday-month': 'birthdate', 'bday-year': 'birthdate', name: 'name', 'given-name': 'name', 'family-name': 'name',
-  'street-address': 'address', 'postal-code': 'address', 'address-line1': 'address',
-};
 
 const ASKED_KINDS = FIELD_KINDS.filter((k) => k !== 'hidden' && k !== 'search' && k !== 'other');
 
@@ -180,27 +137,6 @@ function readField(el: Element, labelsByFor: Map<string, string>): FormField | n
   return field;
 }
 
-/** The kind of a field: its type first, then autocomplete tokens, then its words. */
-export function classifyField(field: Omit<FormField, 'kind'>, id: string | null = null): FieldKind {
-  if (field.type === 'hidden') return 'hidden';
-  if (field.type === 'password') return 'password';
-  for (const token of (field.autocomplete ?? '').split(/\s+/)) {
-    const kind = AUTOCOMPLETE_KINDS[token];
-    if (kind) return kind;
-  }
-  // What the visitor reads (label, placeholder) first: names are often generated or misleading
-  // ("userGridPasswordCredential.username" is the login field of a bank form).
-  for (const text of [[field.label, field.placeholder], [field.name, id]]) {
-    const words = fold(text.filter(Boolean).join(' '));
-    if (words === '') continue;
-    for (const [kind, pattern] of KIND_PATTERNS) if (pattern.test(words)) return kind;
-  }
-  if (field.type === 'email') return 'email';
-  if (field.type === 'tel') return 'phone';
-  if (field.type === 'search') return 'search';
-  return 'other';
-}
-
 /** The action as a browser would send to: empty or absent means the page itself. */
 function resolveAction(raw: string | undefined, baseUrl: string): { action: string | null; actionScheme: string | null } {
   const value = raw?.trim() ?? '';
@@ -237,20 +173,25 @@ function enclosingLabel(el: Element): string | null {
   return null;
 }
 
-/** The smallest common ancestor of the orphan fields (their "form"), or null. */
+/**
+ * The smallest common ancestor element of the orphan fields (their "form"), or null. Each field
+ * walks up only to the first element on the first field's chain of ancestors: linear in fields x
+ * depth (testing every ancestor against every field was depth^2 x fields on deep pages).
+ */
 function commonBox(elements: Element[]): Element | null {
   const first = elements[0];
   if (!first) return null;
-  for (let node = first.parent; node; node = node.parent) {
-    if (node.type !== 'tag') continue;
-    if (elements.every((el) => isInside(el, node as Element))) return node as Element;
+  const chain: Element[] = [];
+  for (let node = first.parent; node; node = node.parent) if (node.type === 'tag') chain.push(node as Element);
+  const depthOf = new Map(chain.map((el, i) => [el, i]));
+  let lowest = 0;
+  for (let i = 1; i < elements.length; i++) {
+    let found: number | undefined;
+    for (let node = elements[i]!.parent; node && found === undefined; node = node.parent) found = depthOf.get(node as Element);
+    if (found === undefined) return null;
+    if (found > lowest) lowest = found;
   }
-  return null;
-}
-
-function isInside(el: AnyNode, box: Element): boolean {
-  for (let node: AnyNode | null = el; node; node = node.parent) if (node === box) return true;
-  return false;
+  return chain[lowest] ?? null;
 }
 
 /**
@@ -269,17 +210,31 @@ function contextText(form: Element | null, fields: FormField[]): string {
   }
   const parts = box ? [visibleText(box), ...imageWords(box)] : [];
   for (const f of fields) if (f.placeholder) parts.push(f.placeholder);
-  return clean(parts.join(' ')).slice(0, MAX_CONTEXT_CHARS);
+  return clean(parts.join(BREAK)).slice(0, MAX_CONTEXT_CHARS);
 }
+
+const BREAK = ' | ';
+/** Elements whose text stands apart from its neighbours' (a heading, a label, a paragraph). */
+const BLOCKS = new Set([
+  'div', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'label', 'li', 'ul', 'ol', 'form', 'section', 'header', 'footer', 'article',
+  'aside', 'main', 'nav', 'table', 'tr', 'td', 'th', 'fieldset', 'legend', 'br', 'hr', 'figure', 'figcaption', 'dl', 'dt', 'dd',
+  'address', 'blockquote', 'center',
+]);
 
 function visibleText(el: Element): string {
   let text = '';
-  const stack: AnyNode[] = [el];
+  // `null` marks the end of a block: its text is closed off from what follows.
+  const stack: Array<AnyNode | null> = [el];
   let visits = 0;
   while (stack.length > 0 && text.length <= MAX_CONTEXT_CHARS * 2 && visits++ < MAX_CONTEXT_NODES) {
     const node = stack.pop()!;
-    if (node.type === 'text') text += ` ${node.data}`;
+    if (node === null) text += BREAK;
+    else if (node.type === 'text') text += ` ${node.data}`;
     else if (node.type === 'tag' && !['script', 'style', 'template', 'noscript', 'option'].includes((node as Element).name)) {
+      if (BLOCKS.has((node as Element).name)) {
+        text += BREAK;
+        stack.push(null);
+      }
       for (let i = Math.min(node.children.length, MAX_CONTEXT_NODES - visits) - 1; i >= 0; i--) stack.push(node.children[i]!);
     }
   }
@@ -314,16 +269,7 @@ function isLabelledLink(el: Element): boolean {
   return clean(textOf(el)) !== '';
 }
 
+/** Spaces collapsed, runs of block breaks made one, none at the ends. */
 function clean(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-/** camelCase split, lower case, accents stripped, separators as spaces: "cardNumber" -> "card number". */
-function fold(text: string): string {
-  return text
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[_\-.[\]]+/g, ' ');
+  return text.replace(/\s+/g, ' ').replace(/(?: ?\| ?)+/g, BREAK).replace(/^ ?\| ?| ?\| ?$/g, '').trim();
 }
