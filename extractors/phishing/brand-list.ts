@@ -62,6 +62,8 @@ export interface BrandKeyword {
   skeleton: string;
   /** Folded spelling without hyphens, before the ASCII look-alike readings. */
   plain: string;
+  /** Skeleton with i and l kept apart (skeleton.ts). */
+  strict: string;
   /** Whether it is the name label of an official domain (then the same name elsewhere is a TLD swap). */
   fromDomain: boolean;
 }
@@ -97,8 +99,8 @@ export interface BrandList {
   exactNamePattern: RegExp | null;
   brandsByExactName: ReadonlyMap<string, readonly number[]>;
   lureWords: ReadonlySet<string>;
-  /** Folded word sequences of shopBrands, each with its display form. */
-  shopBrands: Array<{ name: string; words: string[] }>;
+  /** Folded word sequences of shopBrands, each with its display form and its pattern over folded text. */
+  shopBrands: Array<{ name: string; words: string[]; pattern: RegExp }>;
 }
 
 /** Reads and compiles a brand file; throws ConfigError listing every problem. */
@@ -165,7 +167,9 @@ function compileBrandList(data: z.infer<typeof fileSchema>, source: string): Bra
       const skeleton = reading.skeleton.replace(/-/g, '');
       if (skeleton.length < 3) return;
       const known = keywords.get(skeleton);
-      if (!known || (fromDomain && !known.fromDomain)) keywords.set(skeleton, { skeleton, plain: reading.folded.replace(/-/g, ''), fromDomain });
+      if (!known || (fromDomain && !known.fromDomain)) {
+        keywords.set(skeleton, { skeleton, plain: reading.folded.replace(/-/g, ''), strict: reading.strict.replace(/-/g, ''), fromDomain });
+      }
     };
     for (const d of keywordDomains) {
       // The name label: "paypal" in paypal.com, "impots" in impots.gouv.fr; a brand TLD
@@ -208,7 +212,11 @@ function compileBrandList(data: z.infer<typeof fileSchema>, source: string): Bra
     exactNamePattern: exact.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${exact.join('|')})(?![\\p{L}\\p{N}])`, 'gu') : null,
     brandsByExactName,
     lureWords: new Set(data.lureWords),
-    shopBrands: data.shopBrands.map((n) => ({ name: n, words: foldWords(n, cache) })).filter((s) => s.words.length > 0),
+    shopBrands: data.shopBrands
+      .map((n) => ({ name: n, words: foldWords(n, cache) }))
+      .filter((s) => s.words.length > 0)
+      // Compiled once here rather than per page (fake-shop.ts runs them over every shop page).
+      .map((s) => ({ ...s, pattern: new RegExp(`(?<![a-z0-9])${s.words.map(escapeRegex).join('[\\s\\-]?')}(?![a-z0-9])`, 'g') })),
   };
 }
 

@@ -1,7 +1,9 @@
 // Where a page names a brand of the list: in its title, its site name, its URL, the text around a
 // form (login box, logo alt) and its main text. Names are matched on the normaliser's folded
 // words (case, accents, Cyrillic/Greek lookalikes, invisible characters and leetspeak undone, so
-// "Pay<zero-width space>Pal" or "Ρayраl" still count); ordinary-word names ("Free", "Orange") only as written.
+// "Pay<zero-width space>Pal" or "Ρayраl" still count); ordinary-word names ("Free", "Orange") only as
+// written, and a capitalised one only where it stands alone (a title segment, a logo's alt text):
+// sentences and title-case phrases capitalise ordinary words too ("Free Trial", "General Ledger").
 // Mentions inside a "sign in with Google" phrase are single sign-on buttons of a legitimate site,
 // not an imitation, and are left out.
 import { FoldCache, normalizeText, type Token } from '../normalize/index.ts';
@@ -41,7 +43,12 @@ const MAX_MENTIONS_PER_SOURCE = 20;
 const MAX_TEXT_CHARS = 20_000;
 // "se connecter avec Google", "sign in with Apple", "continuer via Facebook".
 // Also "s'identifier avec FranceConnect" and "payer avec PayPal".
-const SSO_BEFORE = /(?:sign(?:ing)?\s*(?:in|up)|log\s*in|login|continue|connect|connexion|se\s+connecter|s['’]inscrire|inscription|continuer|register|s['’]identifier|identifiez-vous|pay|payer|payez|paiement)\s+(?:with|using|via|avec|par)\s*$/i;
+// Form texts separate blocks with " | " (parse-forms.ts): "Continuer avec | Google" is one button row.
+const SSO_BEFORE = /(?:sign(?:ing)?\s*(?:in|up)|log\s*in|login|continue|connect|connexion|se\s+connecter|s['’]inscrire|inscription|continuer|register|s['’]identifier|identifiez-vous|pay|payer|payez|paiement)\s+(?:with|using|via|avec|par)[\s|]*$/i;
+/** A single capitalised word: an ordinary word that sentences and titles capitalise too. */
+const CAPITALISED_WORD = /^\p{Lu}\p{Ll}+$/u;
+/** What ends a segment of a title or a form box: separators, brackets, quotes, line breaks. */
+const SEGMENT_BREAK = /[|\-–—:·•,;()[\]/\\\n«»"“”]/;
 
 export function findBrandMentions(input: MentionInput, list: BrandList, cache: FoldCache = new FoldCache()): BrandMention[] {
   const out: BrandMention[] = [];
@@ -84,6 +91,7 @@ function mentionsIn(value: string, source: MentionSource, list: BrandList, cache
   }
   if (list.exactNamePattern) {
     for (const m of value.matchAll(list.exactNamePattern)) {
+      if (CAPITALISED_WORD.test(m[0]) && !standsAlone(value, m.index, m.index + m[0].length)) continue;
       for (const brandIndex of list.brandsByExactName.get(m[0]) ?? []) push(brandIndex, m[0], m.index, m.index + m[0].length);
     }
   }
@@ -93,6 +101,16 @@ function mentionsIn(value: string, source: MentionSource, list: BrandList, cache
 
 function tokenIs(token: Token, word: string): boolean {
   return token.norm === word || (token.variants?.includes(word) ?? false);
+}
+
+/** Whether only spaces separate [start, end) from the edges of its segment of `value`. */
+function standsAlone(value: string, start: number, end: number): boolean {
+  const edge = (ch: string | undefined) => ch === undefined || SEGMENT_BREAK.test(ch);
+  let before = start - 1;
+  while (before >= 0 && /\s/.test(value[before]!)) before--;
+  let after = end;
+  while (after < value.length && /\s/.test(value[after]!)) after++;
+  return edge(value[before]) && edge(value[after]);
 }
 
 function isSingleSignOn(value: string, start: number): boolean {

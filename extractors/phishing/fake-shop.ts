@@ -14,7 +14,7 @@ import { isCardForm, type PageForm } from '../../crawler/parse-forms.ts';
 import type { Entity, RuleHit, TermMatch } from '../types.ts';
 import type { BrandList } from './brand-list.ts';
 import { findLookalikes } from './lookalike.ts';
-import { hostOfUrl, splitHost } from './registrable-domain.ts';
+import { hostOfUrl, isSameOrSubdomain, splitHost } from './registrable-domain.ts';
 
 export interface ShopPage {
   url: string;
@@ -114,7 +114,7 @@ export function fakeShopHits(page: ShopPage, list: BrandList): RuleHit[] {
   const shopDomain = host ? splitHost(host)?.registrable : undefined;
   const emails = page.entities.filter((e) => e.type === 'email').map((e) => e.value.split('@')[1] ?? '');
   const freemail = emails.filter((d) => FREEMAIL.test(d));
-  const ownMail = emails.some((d) => shopDomain !== undefined && (d === shopDomain || d.endsWith(`.${shopDomain}`)));
+  const ownMail = emails.some((d) => shopDomain !== undefined && isSameOrSubdomain(d, shopDomain));
   const messaging = [...folded.matchAll(MESSAGING)];
   const messagingLinks = page.links.filter((l) => /^https?:\/\/(?:wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com|t\.me)\//i.test(l));
   if ((messaging.length > 0 || messagingLinks.length > 0 || freemail.length > 0) && !ownMail) {
@@ -166,9 +166,8 @@ function amountOf(price: string): number {
 function brandedGoods(folded: string, list: BrandList): { names: string[]; matches: Array<{ name: string; start: number; end: number }> } {
   const matches: Array<{ name: string; start: number; end: number }> = [];
   for (const goods of list.shopBrands) {
-    const pattern = new RegExp(`(?<![a-z0-9])${goods.words.map(escapeRegex).join('[\\s\\-]?')}(?![a-z0-9])`, 'g');
     let count = 0;
-    for (const m of folded.matchAll(pattern)) {
+    for (const m of folded.matchAll(goods.pattern)) {
       matches.push({ name: goods.name, start: m.index, end: m.index + m[0].length });
       if (++count >= 5) break;
     }
@@ -190,7 +189,8 @@ function brandInShopDomain(host: string, list: BrandList): string | null {
     const withShopWords = key.length >= 5 && collapsed.includes(key) && rest.length > 0 && rest.every((r) => isShopCompound(r));
     if (asToken || withShopWords) return goods.name;
   }
-  const lookalike = findLookalikes(host, list)[0];
+  // Only deliberate imitations: a shop's own name may sit one letter away from a brand by chance.
+  const lookalike = findLookalikes(host, list).find((l) => !l.needsBrandOnPage);
   return lookalike ? lookalike.brandName : null;
 }
 
@@ -231,10 +231,6 @@ function pathOf(url: string): string {
   } catch {
     return '';
   }
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function compact(record: Record<string, string>): Record<string, string> {

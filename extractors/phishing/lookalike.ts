@@ -7,12 +7,17 @@
 //   tld-swap        the brand's own name under another suffix (paypal.co)
 //   typo            one or two edits away (paypall.com, amazom.fr)
 // The brand's official domains and their subdomains never match, nor does any host that belongs
-// to another brand of the list. Brands whose names are ordinary words (commonWords: Orange, Free)
-// are never matched by typo or TLD swap, and need a lure word next to them.
+// to another brand of the list, nor a name under a government-only suffix (gouv.fr). Brands whose
+// names are ordinary words (commonWords: Orange, Free) are never matched by typo or TLD swap, and
+// need a lure word next to them.
+// Deliberate deception (IDN or digit homographs, a brand beside lure words) counts from the host
+// alone. A mere resemblance (typo, TLD swap, i/l swap, a brand beside ordinary words) is marked
+// `needsBrandOnPage`: dictionary words sit one edit away from brands (fortune/fortuneo,
+// eagle/engie, imports/impots), so it only counts on a page that names that brand.
 import type { Brand, BrandKeyword, BrandList } from './brand-list.ts';
 import { editDistance } from './edit-distance.ts';
-import { isSameOrSubdomain, splitHost, type HostParts } from './registrable-domain.ts';
-import { readLabel } from './skeleton.ts';
+import { isGovernmentSuffix, isPublicSuffix, isSameOrSubdomain, splitHost, type HostParts } from './registrable-domain.ts';
+import { readLabel, type LabelReading } from './skeleton.ts';
 
 export const LOOKALIKE_KINDS = ['idn-homograph', 'homograph', 'brand-subdomain', 'embedded', 'tld-swap', 'typo'] as const;
 export type LookalikeKind = (typeof LOOKALIKE_KINDS)[number];
@@ -31,8 +36,10 @@ export interface LookalikeMatch {
   lureWords: string[];
   /** Edit distance for typo matches. */
   distance?: number;
-  /** 0..1: how strongly the host alone suggests impersonation (a rule weight). */
+  /** 0..1: how strongly the host suggests impersonation (a rule weight). */
   weight: number;
+  /** A resemblance that may be chance: evidence only on a page that names the brand. */
+  needsBrandOnPage: boolean;
 }
 
 /** Weights of a lookalike alone; page evidence (a form, the brand named) adds to them. */
@@ -51,16 +58,21 @@ const MIN_SUBSTRING_KEYWORD = 6;
 const MIN_TYPO_KEYWORD = 5;
 const MIN_HOMOGRAPH_KEYWORD = 4;
 
-/** Whether `host` is an official domain (or subdomain) of any brand of the list. */
+/**
+ * Whether `host` is an official domain (or subdomain) of any brand of the list. On a brand domain
+ * that is a hosting platform (sharepoint.com), each subdomain is a customer's site: only the
+ * platform's bare name, and the tenants the list names, are the brand's.
+ */
 export function officialBrandOf(host: string, list: BrandList): Brand | null {
   const ascii = splitHost(host)?.host ?? host.toLowerCase();
-  return list.brands.find((b) => b.domains.some((d) => isSameOrSubdomain(ascii, d))) ?? null;
+  const owns = (d: string) => ascii === d || ascii === `www.${d}` || (isSameOrSubdomain(ascii, d) && !isPublicSuffix(d));
+  return list.brands.find((b) => b.domains.some(owns)) ?? null;
 }
 
 /** Every brand the host imitates, best match per brand, strongest first. */
 export function findLookalikes(host: string, list: BrandList): LookalikeMatch[] {
   const parts = splitHost(host);
-  if (!parts || officialBrandOf(parts.host, list)) return [];
+  if (!parts || isGovernmentSuffix(parts.suffix) || officialBrandOf(parts.host, list)) return [];
   const reading = readHost(parts, list.lureWords);
   const matches: LookalikeMatch[] = [];
   for (const brand of list.brands) {
@@ -76,41 +88,53 @@ export function findLookalikes(host: string, list: BrandList): LookalikeMatch[] 
 
 interface HostReading {
   parts: HostParts;
-  /** Registrable name: skeleton with and without hyphens, whether it had non-ASCII letters, ASCII form without hyphens. */
-  name: { skeleton: string; collapsed: string; plain: string; nonAscii: boolean };
-  /** Skeletons of the hyphen-separated tokens of the registrable name. */
-  nameTokens: string[];
-  /** Skeletons of the subdomain labels (whole, collapsed) and of their hyphen-separated tokens. */
-  subLabels: string[];
-  subTokens: string[];
+  /** Registrable name: skeletons with and without hyphens, strict skeleton and folded form without hyphens, whether it had non-ASCII letters. */
+  name: { skeleton: string; collapsed: string; strict: string; plain: string; nonAscii: boolean };
+  /** Hyphen-separated tokens of the registrable name, of the subdomain labels, and the whole subdomain labels without hyphens. */
+  nameTokens: Tokens;
+  subTokens: Tokens;
+  subLabels: Tokens;
   subNonAscii: boolean;
   lureWords: string[];
   lure: ReadonlySet<string>;
 }
 
+/** Skeletons, and folded spellings for keywords too short to be read through look-alike letters. */
+interface Tokens {
+  skeletons: string[];
+  plain: string[];
+}
+
 function readHost(parts: HostParts, lure: ReadonlySet<string>): HostReading {
   const name = readLabel(parts.name);
   const subs = parts.subdomains.map(readLabel);
-  const nameTokens = name.skeleton.split('-').filter(Boolean);
-  const subTokens = subs.flatMap((s) => s.skeleton.split('-')).filter(Boolean);
+  const tokens = (readings: LabelReading[], split: boolean): Tokens => ({
+    skeletons: readings.flatMap((r) => (split ? r.skeleton.split('-') : [r.skeleton.replace(/-/g, '')])).filter(Boolean),
+    plain: readings.flatMap((r) => (split ? r.folded.split('-') : [r.folded.replace(/-/g, '')])).filter(Boolean),
+  });
+  const subTokens = tokens(subs, true);
   // Lure words are plain words: compared with the folded tokens, not the skeletons.
-  const plainTokens = [name, ...subs].flatMap((r) => r.folded.split('-')).filter(Boolean);
-  const lureWords = [...new Set(plainTokens.filter((t) => lure.has(t)))];
+  const lureWords = [...new Set([...tokens([name], true).plain, ...subTokens.plain].filter((t) => lure.has(t)))];
   return {
     parts,
-    name: { skeleton: name.skeleton, collapsed: name.skeleton.replace(/-/g, ''), plain: name.folded.replace(/-/g, ''), nonAscii: name.nonAscii },
-    nameTokens,
-    subLabels: subs.map((s) => s.skeleton.replace(/-/g, '')),
+    name: { skeleton: name.skeleton, collapsed: name.skeleton.replace(/-/g, ''), strict: name.strict.replace(/-/g, ''), plain: name.folded.replace(/-/g, ''), nonAscii: name.nonAscii },
+    nameTokens: tokens([name], true),
     subTokens,
+    subLabels: tokens(subs, false),
     subNonAscii: subs.some((s) => s.nonAscii),
     lureWords,
     lure,
   };
 }
 
+/** Whether the tokens hold the keyword: by skeleton, or as spelt for the shortest keywords ("ici" is not "lcl"). */
+function holds(tokens: Tokens, keyword: BrandKeyword): boolean {
+  return keyword.skeleton.length >= MIN_HOMOGRAPH_KEYWORD ? tokens.skeletons.includes(keyword.skeleton) : tokens.plain.includes(keyword.plain);
+}
+
 function matchKeyword(host: HostReading, brand: Brand, keyword: BrandKeyword): LookalikeMatch | null {
   const k = keyword.skeleton;
-  const make = (kind: LookalikeKind, weight: number, distance?: number): LookalikeMatch => ({
+  const make = (kind: LookalikeKind, weight: number, needsBrandOnPage: boolean, distance?: number): LookalikeMatch => ({
     brandId: brand.id,
     brandName: brand.name,
     host: host.parts.host,
@@ -120,35 +144,43 @@ function matchKeyword(host: HostReading, brand: Brand, keyword: BrandKeyword): L
     keyword: k,
     lureWords: host.lureWords,
     ...(distance !== undefined ? { distance } : {}),
-    weight,
+    weight: round(weight),
+    needsBrandOnPage,
   });
   const hasLure = host.lureWords.length > 0;
-  const lureOr = (weight: number): number | null => (hasLure ? weight : brand.commonWords ? null : round(weight * NO_LURE_FACTOR));
+  // Beside lure words, a brand is deliberate; beside other words, a resemblance (never, for ordinary-word brands).
+  const besideWords = (kind: 'embedded' | 'brand-subdomain', weight: number): LookalikeMatch | null =>
+    hasLure ? make(kind, weight, false) : brand.commonWords ? null : make(kind, weight * NO_LURE_FACTOR, true);
 
   // The registrable name reads as the brand.
   if (host.name.collapsed === k) {
-    if (host.name.nonAscii) return make('idn-homograph', LOOKALIKE_WEIGHTS['idn-homograph']);
-    // Look-alike characters, or the name cut by hyphens (pay-pal.com). Not for the shortest
-    // names: "ici" reads as "lcl", "c1c" as "cic", with too little left to tell a word from a fake.
-    if (host.name.plain !== keyword.plain || host.parts.name.includes('-')) {
-      return k.length >= MIN_HOMOGRAPH_KEYWORD ? make('homograph', LOOKALIKE_WEIGHTS.homograph) : null;
+    if (host.name.nonAscii) return make('idn-homograph', LOOKALIKE_WEIGHTS['idn-homograph'], false);
+    if (host.name.plain !== keyword.plain) {
+      // Look-alike characters. Not for the shortest names: "ici" reads as "lcl", "c1c" as "cic",
+      // with too little left to tell a word from a fake. An i/l swap alone is a resemblance.
+      if (k.length < MIN_HOMOGRAPH_KEYWORD) return null;
+      return host.name.strict === keyword.strict ? make('homograph', LOOKALIKE_WEIGHTS.homograph, false) : make('homograph', LOOKALIKE_WEIGHTS.typo, true);
     }
+    // The brand's very name cut by hyphens (free-mobile, impots-gouv): its words, not a homograph.
+    if (host.parts.name.includes('-')) return besideWords('embedded', LOOKALIKE_WEIGHTS.embedded);
     if (brand.commonWords || ownsCountryVariants(brand, host.parts.suffix)) return null;
     // The very name under another suffix: a TLD swap when it is the name of an official domain.
-    return make(keyword.fromDomain ? 'tld-swap' : 'embedded', keyword.fromDomain ? LOOKALIKE_WEIGHTS['tld-swap'] : (lureOr(LOOKALIKE_WEIGHTS.embedded) ?? 0));
+    return keyword.fromDomain ? make('tld-swap', LOOKALIKE_WEIGHTS['tld-swap'], true) : besideWords('embedded', LOOKALIKE_WEIGHTS.embedded);
   }
 
   // The brand as a subdomain of an unrelated registrable domain.
-  if (host.subLabels.includes(k) || host.subTokens.includes(k)) {
-    const weight = lureOr(LOOKALIKE_WEIGHTS['brand-subdomain'] + (host.subNonAscii ? 0.1 : 0));
-    if (weight) return make('brand-subdomain', round(weight));
+  if (holds(host.subLabels, keyword) || holds(host.subTokens, keyword)) {
+    const match = besideWords('brand-subdomain', LOOKALIKE_WEIGHTS['brand-subdomain'] + (host.subNonAscii ? 0.1 : 0));
+    if (match) return match;
   }
 
   // The brand inside the registrable name, with other words.
   const substring = k.length >= MIN_SUBSTRING_KEYWORD && host.name.collapsed.includes(k) && remainderIsLure(host.name.collapsed, host.name.plain, k, host.lure);
-  if (host.nameTokens.includes(k) || substring) {
-    const weight = substring && !hasLure ? LOOKALIKE_WEIGHTS.embedded : lureOr(LOOKALIKE_WEIGHTS.embedded);
-    if (weight) return make(host.name.nonAscii ? 'idn-homograph' : 'embedded', host.name.nonAscii ? LOOKALIKE_WEIGHTS['idn-homograph'] : weight);
+  if (holds(host.nameTokens, keyword) || substring) {
+    if (host.name.nonAscii) return make('idn-homograph', LOOKALIKE_WEIGHTS['idn-homograph'], false);
+    // A brand glued to lure words (paypalsecure) is deliberate even when the host has no separate lure token.
+    const match = substring ? make('embedded', LOOKALIKE_WEIGHTS.embedded, false) : besideWords('embedded', LOOKALIKE_WEIGHTS.embedded);
+    if (match) return match;
   }
 
   // One or two edits away (typosquatting); same first letter, as typosquats keep it.
@@ -156,7 +188,7 @@ function matchKeyword(host: HostReading, brand: Brand, keyword: BrandKeyword): L
     const max = k.length >= 9 ? 2 : 1;
     const distance = editDistance(host.name.collapsed, k, max);
     if (distance >= 1 && distance <= max) {
-      return make(host.name.nonAscii ? 'idn-homograph' : 'typo', host.name.nonAscii ? LOOKALIKE_WEIGHTS['idn-homograph'] : LOOKALIKE_WEIGHTS.typo, distance);
+      return host.name.nonAscii ? make('idn-homograph', LOOKALIKE_WEIGHTS['idn-homograph'], false) : make('typo', LOOKALIKE_WEIGHTS.typo, true, distance);
     }
   }
   return null;

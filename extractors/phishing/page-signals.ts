@@ -47,16 +47,19 @@ export function phishingPageHits(page: PhishingPage, mentions: BrandMention[], l
   const cardForms = page.forms.filter(isCardForm);
   const sensitive = page.forms.filter((f) => isCredentialForm(f) || isCardForm(f) || f.asks.includes('iban'));
 
-  // Lookalike hosts: the page's own, and the hosts its sensitive forms post to.
+  // Lookalike hosts: the page's own, and the hosts its sensitive forms post to. A resemblance that
+  // may be chance (a typo of a dictionary word) counts only when the page names that brand.
+  const named = new Set(mentions.map((m) => m.brandId));
+  const bestLookalike = (h: string) => findLookalikes(h, list).find((l) => !l.needsBrandOnPage || named.has(l.brandId));
   const lookalikes: Array<LookalikeMatch & { where: string }> = [];
   if (host) {
-    const best = findLookalikes(host, list)[0];
+    const best = bestLookalike(host);
     if (best) lookalikes.push({ ...best, where: 'page' });
   }
   for (const form of sensitive) {
     const actionHost = form.action && form.actionScheme !== 'mailto' ? hostOfUrl(form.action) : null;
     if (!actionHost || actionHost === host || lookalikes.some((l) => l.host === actionHost)) continue;
-    const best = findLookalikes(actionHost, list)[0];
+    const best = bestLookalike(actionHost);
     if (best) lookalikes.push({ ...best, where: 'form-action' });
   }
   for (const l of lookalikes) {

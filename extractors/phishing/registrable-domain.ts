@@ -23,11 +23,28 @@ const MULTI_LABEL_SUFFIXES: ReadonlySet<string> = new Set(
     'com.gr gov.gr com.ru org.ru com.cy gov.be co.ca gc.ca qc.ca ' +
     // Hosting platforms: one customer per subdomain.
     'github.io gitlab.io herokuapp.com netlify.app vercel.app pages.dev workers.dev web.app firebaseapp.com ' +
-    'appspot.com azurewebsites.net cloudfront.net blogspot.com wordpress.com wixsite.com weebly.com ' +
+    'appspot.com azurewebsites.net cloudfront.net blogspot.com wordpress.com wixsite.com weebly.com sharepoint.com ' +
     'square.site myshopify.com glitch.me repl.co onrender.com fly.dev ngrok.io ngrok-free.app ' +
     '000webhostapp.com duckdns.org no-ip.org ddns.net s3.amazonaws.com r2.dev'
   ).split(' '),
 );
+
+// Suffixes under which only a government registers (AFNIC reserves gouv.fr to the French State):
+// a name there is the administration's own, whatever it resembles.
+const GOVERNMENT_SUFFIXES: ReadonlySet<string> = new Set(
+  ('gov mil gouv.fr gov.uk police.uk nhs.uk gov.au govt.nz gov.za gov.in go.jp go.kr gov.br gob.mx gob.ar gov.co gov.cn ' +
+    'gov.sg go.id gov.tr gov.il gov.ma gv.at gob.es gov.pt gov.gr gov.be gov.pl gc.ca').split(' '),
+);
+
+/** Whether `domain` is a public suffix of the list above (co.uk, or a hosting platform such as sharepoint.com). */
+export function isPublicSuffix(domain: string): boolean {
+  return MULTI_LABEL_SUFFIXES.has(domain);
+}
+
+/** Whether a public suffix is reserved to governments (gouv.fr, gov.uk, .gov). */
+export function isGovernmentSuffix(suffix: string): boolean {
+  return GOVERNMENT_SUFFIXES.has(suffix);
+}
 
 export interface HostParts {
   /** The host in ASCII (punycode), lower case, no trailing dot. */

@@ -66,7 +66,7 @@ describe('findLookalikes', () => {
     ['faceb00k.com', 'facebook', 'homograph'],
     ['lnstagram.com', 'instagram', 'homograph'],
     ['vvhatsapp.com', 'whatsapp', 'homograph'],
-    ['pay-pal.com', 'paypal', 'homograph'],
+    ['pay-pal.com', 'paypal', 'embedded'],
     ['paypall.com', 'paypal', 'typo'],
     ['amazom.fr', 'amazon', 'typo'],
     ['chronopots.fr', 'chronopost', 'typo'],
