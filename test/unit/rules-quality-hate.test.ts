@@ -97,6 +97,15 @@ const HATEFUL: string[] = [
   'Les immigrés ne sont pas capables de travailler.',
   'Retourne en Afrique, espèce de singe.',
   'Proud to be white, 14/88, heil to the race.',
+  // Informal French as written online (no accents, no capitals)
+  'ces sales arabes ils foutent rien a part toucher les allocs',
+  'les migrants c une invasion faut fermer les frontieres',
+  'les musulmans c est une plaie pour la france',
+  'ces gitans c est que des voleurs de cuivre',
+  'les pd qu ils aillent crever',
+  'expulsez tous ces clandestins',
+  'les handicapes mentaux on devrait les enfermer',
+  'je peux pas saquer les feujs',
 ];
 
 const NOT_HATEFUL: string[] = [
@@ -163,6 +172,9 @@ const NOT_HATEFUL: string[] = [
   'Les gauchistes sont des idiots.',
   'Sujet 1488 : réponse du vendeur sur le prix.',
   'Page 1488 of the manual explains how to kill a hung process.',
+  'les migrants c est pas une invasion, arretez avec ca',
+  'je suis fier de mes amis musulmans',
+  'les femmes au volant sont aussi prudentes que les hommes',
 ];
 
 describe('hate rules on development sentences', () => {
