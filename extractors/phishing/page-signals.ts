@@ -104,7 +104,11 @@ export function phishingPageHits(page: PhishingPage, mentions: BrandMention[], l
       return null;
     };
     const mentionedIn = [...new Set(of.map((m) => m.source))].join(', ');
-    const credential = associated(credentialForms);
+    // Payment and carrier brands are named on every checkout ("or pay with PayPal", "Livraison
+    // Colissimo"), in its text and inside its form: on a page with a card form, only their name in
+    // the title, site name or URL counts, for the card form and for the account password beside it.
+    const checkoutBrand = (brand.category === 'payment' || brand.category === 'delivery') && cardForms.length > 0 && !inHead;
+    const credential = checkoutBrand ? null : associated(credentialForms);
     if (credential) {
       hits.push({
         ruleId: 'phishing.brand-credential-form',
@@ -113,9 +117,7 @@ export function phishingPageHits(page: PhishingPage, mentions: BrandMention[], l
         details: formDetails(credential.form, brand.id, brand.name, mentionedIn, host, officialDomains(list, brandId)),
       });
     }
-    // Payment brands are named beside every checkout's card form ("or pay with PayPal"): only
-    // their name in the title, site name or URL counts there.
-    const card = brand.category === 'payment' && !inHead ? null : associated(cardForms);
+    const card = checkoutBrand ? null : associated(cardForms);
     if (card) {
       hits.push({
         ruleId: 'phishing.card-form-off-brand',

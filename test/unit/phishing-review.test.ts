@@ -76,6 +76,11 @@ describe('hosting platforms on a brand\'s domain', () => {
     expect(ruleIds(flag)).toEqual(expect.arrayContaining(['phishing.brand-credential-form', 'phishing.lookalike-domain']));
   });
 
+  it('a page in a public cloud bucket is not Google\'s', () => {
+    expect(officialBrandOf('storage.googleapis.com', brands)).toBeNull();
+    expect(ruleIds(phishing(plainLogin('PayPal'), 'https://storage.googleapis.com/verify-7731/index.html'))).toContain('phishing.brand-credential-form');
+  });
+
   it('knows the brands\' own script and analytics hosts', () => {
     for (const host of ['connect.facebook.net', 'www.google-analytics.com', 'c.amazon-adsystem.com', 'fonts.googleapis.com']) {
       expect(findLookalikes(host, brands), host).toEqual([]);
@@ -126,5 +131,30 @@ describe('forms of hostile pages', () => {
     expect(forms).toHaveLength(1);
     expect(forms[0]!.text).toContain('PayPal');
     expect(forms[0]!.asks).toEqual(expect.arrayContaining(['password']));
+  });
+});
+
+describe('brands every shop or town hall names', () => {
+  it('keeps a checkout (account password + card form) quiet though it offers Colissimo and Chronopost delivery', () => {
+    const html = `<title>Commande – Maison Dufour</title><h1>Finaliser ma commande</h1>
+      <p>Livraison Colissimo en 48 h ou Chronopost en 24 h. Suivi Colissimo envoyé par e-mail.</p>
+      <form method="post" action="/commande/valider"><input type="email" name="email" placeholder="E-mail">
+      <label>Créer un compte (facultatif) <input type="password" name="password"></label>
+      <label>Livraison <select name="carrier"><option>Colissimo</option><option>Chronopost</option></select></label>
+      <input autocomplete="cc-number" name="card"><input autocomplete="cc-exp" name="exp"><input autocomplete="cc-csc" name="cvc"></form>`;
+    const flag = phishing(html, 'https://www.maison-dufour.fr/commande');
+    expect(ruleIds(flag)).not.toContain('phishing.card-form-off-brand');
+    expect(ruleIds(flag)).not.toContain('phishing.brand-credential-form');
+    expect(flag?.score ?? 0).toBeLessThan(0.4);
+  });
+
+  it('keeps a town hall\'s citizen login quiet: "service public" and "finances publiques" are ordinary words', () => {
+    const html = `<title>Espace citoyen – Le service public de la Ville de Brest</title><h1>Espace citoyen</h1>
+      <p>Démarches, finances publiques locales, état civil.</p><form method="post" action="/connexion">
+      <input name="login" placeholder="Identifiant"><input type="password" name="pw"></form>`;
+    expect(phishing(html, 'https://www.brest.fr/espace-citoyen')).toBeNull();
+    // Named by its own name, the site is still recognised.
+    expect(mentioned('Connectez-vous sur Service-Public.fr')).toEqual(['service-public']);
+    expect(mentioned('DGFiP – Direction générale des Finances publiques')).toContain('impots-gouv');
   });
 });
