@@ -28,4 +28,13 @@ export function fraction(name: string) {
   };
 }
 
+/** A date or ISO time (`--since 2026-01-31`), normalised to an ISO timestamp. */
+export function isoDate(name: string) {
+  return (value: string): string => {
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`${name} must be a date such as 2026-01-31 or 2026-01-31T12:00:00Z`);
+    return date.toISOString();
+  };
+}
+
 export const DATA_DIR_HELP = 'data directory (index, local Redis files); default ./data or VIGIE_DATA_DIR';

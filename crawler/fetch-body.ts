@@ -1,6 +1,7 @@
 // Reads a response body under two caps: bytes on the wire and bytes after decompression. The
 // decompression runs as a back-pressured stream, so a gzip or brotli bomb costs at most the cap in
-// memory and the time to inflate that much, never the bomb's full size.
+// memory and the time to inflate that much, never the bomb's full size. streamBody hands each chunk
+// on as it passes (the media fetcher hashes it, keeping nothing); readBody collects the body.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
@@ -17,6 +18,27 @@ export interface ReadBodyOptions {
   signal: AbortSignal;
   /** Sees the first SNIFF_BYTES decoded bytes (fewer if the body is shorter) once; throws to refuse. */
   inspectHead?: (head: Buffer) => void;
+  /**
+   * The error code for a body over either cap; by default `body-too-large`, or
+   * `decompressed-too-large` when decoding made it so.
+   */
+  tooLargeCode?: string;
+}
+
+/** Where streamBody hands the bytes, as they pass. */
+export interface BodySink {
+  /** Each decoded chunk, once it is within maxDecompressedBytes. */
+  write(chunk: Buffer): void;
+  /** Each chunk as received, only when the body is content-encoded (else they are `write`'s). */
+  wire?(chunk: Buffer): void;
+}
+
+export interface StreamedBody {
+  wireBytes: number;
+  /** Bytes after decompression. */
+  bodyBytes: number;
+  /** Whether content decoding changed the bytes. */
+  encoded: boolean;
 }
 
 export interface BodyBytes {
@@ -51,14 +73,26 @@ export function parseContentEncoding(header: string | undefined, url: string): s
 }
 
 export async function readBody(body: Readable, options: ReadBodyOptions): Promise<BodyBytes> {
+  const chunks: Buffer[] = [];
+  // Kept only when decoding changes the bytes; bounded by maxBytes like the wire count.
+  const rawChunks: Buffer[] = [];
+  const streamed = await streamBody(body, options, { write: (chunk) => chunks.push(chunk), wire: (chunk) => rawChunks.push(chunk) });
+  const { wireBytes, bodyBytes, encoded } = streamed;
+  const bytes = Buffer.concat(chunks, bodyBytes);
+  return { bytes, rawBytes: encoded ? Buffer.concat(rawChunks, wireBytes) : bytes, wireBytes, bodyBytes };
+}
+
+/**
+ * Streams a body through its content decoding under both caps, handing each chunk to `sink` as it
+ * passes: nothing is buffered here beyond the head that inspectHead sees.
+ */
+export async function streamBody(body: Readable, options: ReadBodyOptions, sink: BodySink): Promise<StreamedBody> {
   const { url, maxBytes, maxDecompressedBytes } = options;
   let encodings: string[] = [];
   let wireBytes = 0;
   let bodyBytes = 0;
-  const chunks: Buffer[] = [];
-  // Kept only when decoding changes the bytes; bounded by maxBytes like the wire count.
-  const rawChunks: Buffer[] = [];
-  let headInspected = false;
+  const head: Buffer[] = [];
+  let headInspected = options.inspectHead === undefined;
   // The error this reader raised itself: when a stage throws, pipeline may report the AbortError
   // it used to tear the other stages down instead.
   let refusal: unknown = null;
@@ -70,30 +104,35 @@ export async function readBody(body: Readable, options: ReadBodyOptions): Promis
   const inspectHead = (): void => {
     headInspected = true;
     try {
-      options.inspectHead?.(Buffer.concat(chunks).subarray(0, SNIFF_BYTES));
+      options.inspectHead?.(Buffer.concat(head).subarray(0, SNIFF_BYTES));
     } catch (err) {
       refuse(err);
     }
+    head.length = 0;
   };
 
   async function* countWire(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     for await (const chunk of source) {
       wireBytes += chunk.length;
-      if (wireBytes > maxBytes) refuse(tooLarge('body-too-large', url, maxBytes, wireBytes));
-      if (encodings.length > 0) rawChunks.push(chunk);
+      if (wireBytes > maxBytes) refuse(tooLarge(options.tooLargeCode ?? 'body-too-large', 'body', url, maxBytes, wireBytes));
+      if (encodings.length > 0) sink.wire?.(chunk);
       yield chunk;
     }
   }
 
-  async function collect(source: AsyncIterable<Buffer>): Promise<void> {
+  async function consume(source: AsyncIterable<Buffer>): Promise<void> {
     for await (const chunk of source) {
       bodyBytes += chunk.length;
       if (bodyBytes > maxDecompressedBytes) {
-        const code = encodings.length > 0 ? 'decompressed-too-large' : 'body-too-large';
-        refuse(tooLarge(code, url, maxDecompressedBytes, bodyBytes));
+        const encoded = encodings.length > 0;
+        const code = options.tooLargeCode ?? (encoded ? 'decompressed-too-large' : 'body-too-large');
+        refuse(tooLarge(code, encoded ? 'decompressed body' : 'body', url, maxDecompressedBytes, bodyBytes));
       }
-      chunks.push(chunk);
-      if (!headInspected && bodyBytes >= SNIFF_BYTES) inspectHead();
+      sink.write(chunk);
+      if (!headInspected) {
+        head.push(chunk);
+        if (bodyBytes >= SNIFF_BYTES) inspectHead();
+      }
     }
     if (!headInspected) inspectHead();
   }
@@ -104,12 +143,12 @@ export async function readBody(body: Readable, options: ReadBodyOptions): Promis
     const wire = countWire(body);
     const first = await wire.next();
     if (first.done) {
-      inspectHead();
+      if (!headInspected) inspectHead();
     } else {
       const decoders = [...encodings].reverse().map((encoding, index) =>
         createDecoder(encoding, index === 0 ? first.value : undefined),
       );
-      await runPipeline(Readable.from(prepend(first.value, wire)), ...decoders, collect, { signal: options.signal });
+      await runPipeline(Readable.from(prepend(first.value, wire)), ...decoders, consume, { signal: options.signal });
     }
   } catch (err) {
     if (refusal) throw refusal;
@@ -124,8 +163,7 @@ export async function readBody(body: Readable, options: ReadBodyOptions): Promis
     // Whatever happened, never leave the response (and its socket) half-read.
     if (!body.readableEnded) discardBody(body);
   }
-  const bytes = Buffer.concat(chunks, bodyBytes);
-  return { bytes, rawBytes: encodings.length > 0 ? Buffer.concat(rawChunks, wireBytes) : bytes, wireBytes, bodyBytes };
+  return { wireBytes, bodyBytes, encoded: encodings.length > 0 };
 }
 
 /** Drops a response body and its connection; safe to call at any time, any number of times. */
@@ -176,8 +214,7 @@ function isDecoderFailure(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR__ERROR') || code.startsWith('ERR_BROTLI'));
 }
 
-function tooLarge(code: string, url: string, limit: number, seen: number): NonRetryableError {
-  const what = code === 'decompressed-too-large' ? 'decompressed body' : 'body';
+function tooLarge(code: string, what: string, url: string, limit: number, seen: number): NonRetryableError {
   return new NonRetryableError(code, `${url}: ${what} exceeds ${limit} bytes`, {
     details: { url, limitBytes: limit, seenBytes: seen },
   });

@@ -1,38 +1,22 @@
 // Fetches one page over HTTP(S) so that a hostile site can neither stall the crawler (connect,
 // headers, idle-body and total deadlines), exhaust it (wire and decompressed byte caps, streamed),
 // nor turn it against internal hosts (every hop checked by the network guard before connecting).
-import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
-import { request } from 'undici';
-import { NonRetryableError, VigieError } from '../config/errors.ts';
+import { NonRetryableError } from '../config/errors.ts';
 import { decodeBody } from './decode-body.ts';
 import { discardBody, readBody } from './fetch-body.ts';
 import { isAllowedType, looksLikeHtml, mimeType } from './fetch-content-type.ts';
-import { abortable, createFetchDeadline } from './fetch-deadline.ts';
-import type { FetchDeadline } from './fetch-deadline.ts';
-import { httpStatusError, toFetchError } from './fetch-errors.ts';
-import { hopHeaders } from './fetch-headers.ts';
+import { httpStatusError } from './fetch-errors.ts';
 import type { ConditionalValidators } from './fetch-headers.ts';
-import { createRedirectTracker, firstValue } from './fetch-redirects.ts';
-import type { RedirectTracker } from './fetch-redirects.ts';
-import type { ConnectionFacts, NetworkGuard } from './network-guard.ts';
-import { stripBrackets } from './net-origin.ts';
+import { firstValue } from './fetch-redirects.ts';
+import { guardedRequest } from './fetch-response.ts';
+import type { GuardedRequestOptions, HopExchange, HopResponse } from './fetch-response.ts';
 import type { TlsSummary } from './tls-summary.ts';
 
 export type { ConditionalValidators } from './fetch-headers.ts';
 
-export interface FetchOptions {
-  guard: NetworkGuard;
-  userAgent: string;
-  headers?: Record<string, string>;
-  /** Resolution + TCP + TLS of one hop; with readTimeoutMs, bounds the wait for each hop's headers. */
-  connectTimeoutMs: number;
-  /** Waiting for response headers once connected, and the longest silence within a body. */
-  readTimeoutMs: number;
-  /** The whole fetch, redirects and slow-drip bodies included. */
-  totalTimeoutMs: number;
-  maxRedirects: number;
+export interface FetchOptions extends GuardedRequestOptions {
   /** Bytes on the wire (compressed). */
   maxBytes: number;
   maxDecompressedBytes: number;
@@ -104,100 +88,37 @@ export interface FetchHop {
 export async function fetchPage(url: string, options: FetchOptions, signal?: AbortSignal): Promise<FetchResult> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
-  const start = parseUrl(url);
-  const deadline = createFetchDeadline(start.href, options.totalTimeoutMs, signal);
-  let current = start;
-  try {
-    const tracker = createRedirectTracker(start, options.maxRedirects);
-    const redirectHops: FetchHop[] = [];
-    for (;;) {
-      const fetchedAt = new Date().toISOString();
-      const { response, sent, connection } = await requestHop(current, start, options, deadline);
-      const remoteAddress = connection?.address ?? ipLiteral(current);
-      const tls = current.protocol === 'https:' ? (connection?.tls ?? null) : null;
-      const next = followRedirect(tracker, response, current);
-      if (next) {
-        redirectHops.push({
-          url: current.href,
-          status: response.statusCode,
-          statusText: response.statusText ?? '',
-          httpVersion: '1.1',
-          requestHeaders: sent.sent,
-          responseHeaders: flattenHeaders(response.headers),
-          remoteAddress,
-          fetchedAt,
-        });
-        current = next;
-        continue;
-      }
-      const page = await readFinalResponse(response, current, options, deadline.signal, sent.conditional);
-      return {
-        url: start.href,
-        finalUrl: current.href,
-        ...page,
-        statusText: response.statusText ?? '',
-        httpVersion: '1.1',
-        requestHeaders: sent.sent,
-        redirects: tracker.redirects,
-        redirectHops,
-        remoteAddress,
-        tls,
-        startedAt,
-        durationMs: Math.round(performance.now() - started),
-      };
-    }
-  } catch (err) {
-    if (err instanceof VigieError) throw err;
-    // A deadline or the caller's abort explains whatever error it provoked (socket destroyed,
-    // stream aborted); otherwise the error is mapped by its own code.
-    throw deadline.abortError() ?? toFetchError(err, current.href);
-  } finally {
-    deadline.dispose();
-  }
+  return guardedRequest(url, options, signal, async (final) => {
+    const { response, sent } = final;
+    const page = await readFinalResponse(response, final.url, options, final.signal, sent.conditional);
+    return {
+      url: final.start.href,
+      finalUrl: final.url.href,
+      ...page,
+      statusText: response.statusText ?? '',
+      httpVersion: '1.1',
+      requestHeaders: sent.sent,
+      redirects: final.redirects,
+      redirectHops: final.redirectHops.map(toFetchHop),
+      remoteAddress: final.remoteAddress,
+      tls: final.tls,
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
+    };
+  });
 }
 
-type HopResponse = Awaited<ReturnType<typeof request>>;
-
-async function requestHop(
-  hop: URL,
-  start: URL,
-  options: FetchOptions,
-  deadline: FetchDeadline,
-): Promise<{ response: HopResponse; sent: ReturnType<typeof hopHeaders>; connection: ConnectionFacts | null }> {
-  const disarm = deadline.armHop(hop.href, options.connectTimeoutMs + options.readTimeoutMs);
-  try {
-    const sent = hopHeaders(hop, start, options);
-    await abortable(options.guard.checkUrl(hop), deadline.signal);
-    // Names this request to the guard, which records the connection that carries it.
-    const carried = {};
-    const response = await request(hop, {
-      dispatcher: options.guard.dispatcher,
-      opaque: carried,
-      method: 'GET',
-      headers: sent.headers,
-      // Always `connection: keep-alive`, so that `sent` says exactly what undici writes.
-      reset: false,
-      signal: deadline.signal,
-      headersTimeout: options.readTimeoutMs,
-      bodyTimeout: options.readTimeoutMs,
-    });
-    return { response, sent, connection: options.guard.connectionOf(carried) };
-  } finally {
-    disarm();
-  }
-}
-
-/** The next URL when the response is a redirect (its body then discarded), else null. */
-function followRedirect(tracker: RedirectTracker, response: HopResponse, current: URL): URL | null {
-  let next: URL | null;
-  try {
-    next = tracker.next(response.statusCode, response.headers, current);
-  } catch (err) {
-    discardBody(response.body);
-    throw err;
-  }
-  if (next) discardBody(response.body);
-  return next;
+function toFetchHop(hop: HopExchange): FetchHop {
+  return {
+    url: hop.url.href,
+    status: hop.response.statusCode,
+    statusText: hop.response.statusText ?? '',
+    httpVersion: '1.1',
+    requestHeaders: hop.sent.sent,
+    responseHeaders: flattenHeaders(hop.response.headers),
+    remoteAddress: hop.remoteAddress,
+    fetchedAt: hop.fetchedAt,
+  };
 }
 
 type FinalPage = Pick<
@@ -273,19 +194,6 @@ async function readFinalResponse(
     wireBytes: read.wireBytes,
     notModified: false,
   };
-}
-
-function parseUrl(url: string): URL {
-  try {
-    return new URL(url);
-  } catch (err) {
-    throw new NonRetryableError('bad-url', `not a URL: "${url}"`, { cause: err, details: { url } });
-  }
-}
-
-function ipLiteral(url: URL): string | null {
-  const host = stripBrackets(url.hostname);
-  return isIP(host) ? host : null;
 }
 
 function contentTypeRefused(url: string, contentType: string): NonRetryableError {

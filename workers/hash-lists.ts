@@ -18,6 +18,7 @@ import type { HashListEntry } from '../extractors/hashes/hash-list-parser.ts';
 import { PhashIndex } from '../extractors/hashes/phash-index.ts';
 import type { HashEntryMeta, HashMatch } from '../extractors/hashes/match-flags.ts';
 import { CATEGORIES, type Category } from '../extractors/types.ts';
+import { redisKeys, type RedisKeys } from './redis-keys.ts';
 
 export type { HashEntryMeta, HashMatch } from '../extractors/hashes/match-flags.ts';
 
@@ -56,14 +57,14 @@ export interface AddResult {
 
 export class HashLists {
   private readonly redis: Redis;
-  private readonly prefix: string;
+  private readonly keys: RedisKeys;
   /** Per list: the pHash index this worker built, and the list version it was built from. */
   private readonly phashCache = new Map<string, { version: string; index: Promise<PhashIndex> }>();
 
   /** `prefix`: the instance's Redis prefix (settings.redisPrefix). */
   constructor(redis: Redis, prefix: string) {
     this.redis = redis;
-    this.prefix = prefix;
+    this.keys = redisKeys(prefix);
   }
 
   /** Creates the list, or checks that an existing one has this category; returns it. */
@@ -83,7 +84,7 @@ export class HashLists {
         ]);
       }
       if (phashThreshold !== undefined && phashThreshold !== existing.phashThreshold) {
-        await this.redis.hset(this.metaKey(), name, JSON.stringify({ ...storedInfo(existing), phashThreshold }));
+        await this.redis.hset(this.keys.hashLists(), name, JSON.stringify({ ...storedInfo(existing), phashThreshold }));
         return { ...existing, phashThreshold };
       }
       return existing;
@@ -91,7 +92,7 @@ export class HashLists {
     const now = new Date().toISOString();
     const info = { name, category, phashThreshold: phashThreshold ?? PHASH_THRESHOLD.default, createdAt: now, importedAt: now };
     // HSETNX: two imports creating the same list at once agree on one.
-    await this.redis.hsetnx(this.metaKey(), name, JSON.stringify(info));
+    await this.redis.hsetnx(this.keys.hashLists(), name, JSON.stringify(info));
     return (await this.get(name))!;
   }
 
@@ -102,7 +103,7 @@ export class HashLists {
     const addedByKind: Record<HashKind, number> = { sha256: 0, md5: 0, phash: 0 };
     if (entries.length > 0) {
       const pipeline = this.redis.pipeline();
-      for (const entry of entries) pipeline.hsetnx(this.entriesKey(name, entry.kind), entry.hash, metaJson(entry));
+      for (const entry of entries) pipeline.hsetnx(this.keys.hashListEntries(name, entry.kind), entry.hash, metaJson(entry));
       const replies = (await pipeline.exec()) ?? [];
       entries.forEach((entry, i) => {
         const [err, reply] = replies[i] ?? [new Error('no reply'), 0];
@@ -117,10 +118,10 @@ export class HashLists {
     }
     const counts = this.redis.pipeline();
     for (const kind of Object.keys(addedByKind) as HashKind[]) {
-      if (addedByKind[kind] > 0) counts.hincrby(this.countsKey(name), kind, addedByKind[kind]);
+      if (addedByKind[kind] > 0) counts.hincrby(this.keys.hashListCounts(name), kind, addedByKind[kind]);
     }
     // Unique, not a counter: a list removed and imported again must not look like the cached one.
-    if (addedByKind.phash > 0) counts.hset(this.countsKey(name), 'phashVersion', `${Date.now()}-${randomUUID()}`);
+    if (addedByKind.phash > 0) counts.hset(this.keys.hashListCounts(name), 'phashVersion', `${Date.now()}-${randomUUID()}`);
     await counts.exec();
     return result;
   }
@@ -128,28 +129,28 @@ export class HashLists {
   /** Marks an import as finished now. */
   async touch(name: string): Promise<void> {
     const existing = await this.get(name);
-    if (existing) await this.redis.hset(this.metaKey(), name, JSON.stringify({ ...storedInfo(existing), importedAt: new Date().toISOString() }));
+    if (existing) await this.redis.hset(this.keys.hashLists(), name, JSON.stringify({ ...storedInfo(existing), importedAt: new Date().toISOString() }));
   }
 
   async get(name: string): Promise<HashListInfo | null> {
-    const [raw, counts] = await Promise.all([this.redis.hget(this.metaKey(), name), this.redis.hgetall(this.countsKey(name))]);
+    const [raw, counts] = await Promise.all([this.redis.hget(this.keys.hashLists(), name), this.redis.hgetall(this.keys.hashListCounts(name))]);
     return raw ? withCounts(JSON.parse(raw) as Omit<HashListInfo, 'counts' | 'phashVersion'>, counts) : null;
   }
 
   async list(): Promise<HashListInfo[]> {
-    const all = await this.redis.hgetall(this.metaKey());
+    const all = await this.redis.hgetall(this.keys.hashLists());
     const names = Object.keys(all).sort();
-    const counts = await Promise.all(names.map((name) => this.redis.hgetall(this.countsKey(name))));
+    const counts = await Promise.all(names.map((name) => this.redis.hgetall(this.keys.hashListCounts(name))));
     return names.map((name, i) => withCounts(JSON.parse(all[name]!) as Omit<HashListInfo, 'counts' | 'phashVersion'>, counts[i]!));
   }
 
   /** Removes a list and all its entries; false when there was none. */
   async remove(name: string): Promise<boolean> {
     checkName(name);
-    const removed = await this.redis.hdel(this.metaKey(), name);
+    const removed = await this.redis.hdel(this.keys.hashLists(), name);
     // UNLINK frees a list of millions of entries in the background, without blocking Redis.
     await this.redis.unlink(
-      this.entriesKey(name, 'sha256'), this.entriesKey(name, 'md5'), this.entriesKey(name, 'phash'), this.countsKey(name),
+      this.keys.hashListEntries(name, 'sha256'), this.keys.hashListEntries(name, 'md5'), this.keys.hashListEntries(name, 'phash'), this.keys.hashListCounts(name),
     );
     return removed === 1;
   }
@@ -164,7 +165,7 @@ export class HashLists {
       for (const kind of exactKinds) {
         const wanted = items.map((item, index) => ({ index, hash: item[kind] })).filter((q): q is { index: number; hash: string } => Boolean(q.hash));
         if (wanted.length === 0) continue;
-        const found = await this.redis.hmget(this.entriesKey(list.name, kind), ...wanted.map((q) => q.hash));
+        const found = await this.redis.hmget(this.keys.hashListEntries(list.name, kind), ...wanted.map((q) => q.hash));
         found.forEach((value, i) => {
           if (value === null) return;
           const q = wanted[i]!;
@@ -184,7 +185,7 @@ export class HashLists {
       return hit ? [{ item: i, hash: item.phash!, hit }] : [];
     });
     if (hits.length === 0) return [];
-    const metas = await this.redis.hmget(this.entriesKey(list.name, 'phash'), ...hits.map((h) => h.hit.hash));
+    const metas = await this.redis.hmget(this.keys.hashListEntries(list.name, 'phash'), ...hits.map((h) => h.hit.hash));
     return hits.map((h, i) => matchOf(list, 'phash', h.item, h.hash, h.hit.hash, h.hit.distance, metas[i] ?? ''));
   }
 
@@ -202,24 +203,11 @@ export class HashLists {
     const hashes: string[] = [];
     let cursor = '0';
     do {
-      const [next, fields] = await this.redis.hscan(this.entriesKey(name, 'phash'), cursor, 'COUNT', 10_000);
+      const [next, fields] = await this.redis.hscan(this.keys.hashListEntries(name, 'phash'), cursor, 'COUNT', 10_000);
       for (let i = 0; i < fields.length; i += 2) hashes.push(fields[i]!);
       cursor = next;
     } while (cursor !== '0');
     return hashes;
-  }
-
-  private metaKey(): string {
-    return `${this.prefix}:hash-lists`;
-  }
-
-  // One hash tag per list: its keys stay in one slot on a Redis Cluster.
-  private entriesKey(name: string, kind: HashKind): string {
-    return `${this.prefix}:hash-list:{${name}}:${kind}`;
-  }
-
-  private countsKey(name: string): string {
-    return `${this.prefix}:hash-list:{${name}}:counts`;
   }
 }
 

@@ -1,5 +1,7 @@
 // Every Redis key Vigie owns (BullMQ owns its own under the same prefix). Per-run keys share the
 // hash tag `{runId}` so the Lua scripts touching them stay valid on Redis Cluster.
+import type { HashKind } from '../extractors/hashes/hash-kinds.ts';
+
 export interface RedisKeys {
   run(runId: string): string;
   runTarget(runId: string): string;
@@ -19,6 +21,12 @@ export interface RedisKeys {
   recrawl(targetId: string): string;
   /** The near-duplicate index: fingerprints whose 16-bit band `band` (0-3) equals `value` (4 hex digits). */
   nearDuplicateBand(band: number, value: string): string;
+  /** The imported hash lists: list name → its info (JSON). */
+  hashLists(): string;
+  /** One hash list's entries of one kind: hash → the line's category/source/comment. */
+  hashListEntries(name: string, kind: HashKind): string;
+  /** One hash list's counts per kind, and its pHash version. */
+  hashListCounts(name: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -38,6 +46,10 @@ export function redisKeys(prefix: string): RedisKeys {
     recrawl: (targetId) => `${prefix}:target:{${targetId}}:versions`,
     // One hash tag for the whole index: its Lua script reads four bands at once (one slot on a Cluster).
     nearDuplicateBand: (band, value) => `${prefix}:near-dup:{bands}:${band}:${value}`,
+    hashLists: () => `${prefix}:hash-lists`,
+    // One hash tag per list: its keys stay in one slot on a Redis Cluster.
+    hashListEntries: (name, kind) => `${prefix}:hash-list:{${name}}:${kind}`,
+    hashListCounts: (name) => `${prefix}:hash-list:{${name}}:counts`,
   };
 }
 

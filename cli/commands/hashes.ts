@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { HashListParser, KIND_OPTIONS, type HashListEntry, type HashListRejection, type KindOption } from '../../extractors/hashes/index.ts';
 import { CATEGORIES, type Category } from '../../extractors/types.ts';
 import { HashLists, PHASH_THRESHOLD } from '../../workers/hash-lists.ts';
@@ -12,7 +12,7 @@ import { TargetStore, redisKeys } from '../../workers/index.ts';
 import { retrohuntPageMedia } from '../../workers/page-media.ts';
 import { alertObservations } from '../../workers/page-processor.ts';
 import { CliError, EXIT_USAGE } from '../cli-error.ts';
-import { DATA_DIR_HELP, oneOf, positiveInt } from '../options.ts';
+import { DATA_DIR_HELP, isoDate, oneOf, positiveInt } from '../options.ts';
 import { openIndex, openRedis, openRules, withRuntime } from '../runtime.ts';
 
 /** Entries sent to Redis at once. */
@@ -86,7 +86,7 @@ export function registerHashesCommand(program: Command): void {
     .description('match the media hashes recorded on indexed pages against the lists now (a list imported after a crawl) and raise alerts for past matches (idempotent)')
     .option('--list <name>', 'only this list')
     .option('--target <id>', 'only pages of this watch target')
-    .option('--since <date>', 'only pages fetched at or after this date (2026-01-31 or an ISO time)', isoDate)
+    .option('--since <date>', 'only pages fetched at or after this date (2026-01-31 or an ISO time)', isoDate('--since'))
     .option('--dry-run', 'report what would match and which alerts would be raised; change nothing')
     .option('--json', 'print the summary as JSON')
     .option('--data-dir <dir>', DATA_DIR_HELP)
@@ -186,11 +186,4 @@ function printSummary(file: string, options: ImportOptions, summary: ImportSumma
   }
   const kinds = Object.entries(summary.byKind).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none';
   process.stdout.write(`${file} → list ${options.list} (${options.category}): added ${summary.added}, duplicate ${summary.duplicates}, rejected ${summary.rejected} (read: ${kinds})\n`);
-}
-
-// The same parser as `vigie rules retrohunt --since` (cli/commands/rules.ts): a candidate for cli/options.ts.
-function isoDate(value: string): string {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('--since must be a date such as 2026-01-31 or 2026-01-31T12:00:00Z');
-  return date.toISOString();
 }

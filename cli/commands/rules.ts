@@ -4,7 +4,7 @@
 // validated against the whole set (shared lists, unique ids); problems exit with code 78.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { loadTargetsFile, SENSITIVITY_THRESHOLDS, type Logger, type Settings } from '../../config/index.ts';
 import { detectLanguage } from '../../crawler/language.ts';
 import { parsePage } from '../../crawler/parse-page.ts';
@@ -17,7 +17,7 @@ import { retrohunt, type RetroTarget, type RetrohuntSummary } from '../../extrac
 import { alertObservations } from '../../workers/page-processor.ts';
 import { TargetStore, redisKeys } from '../../workers/index.ts';
 import { CliError, EXIT_USAGE } from '../cli-error.ts';
-import { DATA_DIR_HELP } from '../options.ts';
+import { DATA_DIR_HELP, isoDate } from '../options.ts';
 import { openIndex, openRedis, settingsFrom, withRuntime, type Closer } from '../runtime.ts';
 
 const PLACEHOLDER_URL = 'http://document.invalid/';
@@ -92,7 +92,7 @@ export function registerRulesCommand(program: Command): void {
     .description('run the rules of FILE over every indexed page and raise alerts for past matches (idempotent)')
     .argument('<file>', 'rule file (YAML); a file of the same name in the rule directory is replaced')
     .option('--target <id>', 'only pages of this watch target')
-    .option('--since <date>', 'only pages fetched at or after this date (2026-01-31 or an ISO time)', isoDate)
+    .option('--since <date>', 'only pages fetched at or after this date (2026-01-31 or an ISO time)', isoDate('--since'))
     .option('--dry-run', 'report what would match and which alerts would be raised; change nothing')
     .option('--targets <file>', 'take target thresholds and overrides from this targets YAML instead of the applied targets (Redis)')
     .option('--json', 'print the summary as JSON')
@@ -160,12 +160,6 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function isoDate(value: string): string {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('--since must be a date such as 2026-01-31 or 2026-01-31T12:00:00Z');
-  return date.toISOString();
 }
 
 function replacedNote(settings: Settings, ruleFile: string): string {
