@@ -7,7 +7,8 @@
 //   untraceable-payment  payment by transfer, crypto, gift or prepaid cards, money transfer only
 //                        (no card, PayPal or wallet payment anywhere)
 //   no-legal-notice      no legal notice, company number or terms of sale (text or links)
-//   messaging-contact    contact by WhatsApp/Telegram or a free webmail address only
+//   messaging-contact    a free webmail address, or WhatsApp/Telegram on a shop that does not both
+//                        name its company and take cards; never with an address on its own domain
 //   brand-in-domain      a branded-goods name or a brand of the list in the shop's domain
 //   pressure             countdowns, "stock limité", "only 3 left", closing-down sales
 import { isCardForm, type PageForm } from '../../crawler/parse-forms.ts';
@@ -53,7 +54,8 @@ const UNTRACEABLE = /\b(?:virement(?: bancaire)?|bank transfer|wire transfer|wes
 const CARD_PAYMENT = /\b(?:carte bancaire|carte de credit|cartes bancaires|credit card|debit card|visa|mastercard|american express|amex|\bcb\b|paypal|apple pay|google pay|klarna|alma|paiement (?:securise )?par carte|pay by card|stripe)\b/;
 const LEGAL = /\b(?:mentions legales|legal notice|legal notices|siret|siren|rcs [a-z]|r\.c\.s|numero de tva|tva intracommunautaire|vat (?:number|no|id)|company (?:number|registration|no)|registered (?:office|in england|address)|impressum|imprint|conditions generales de vente|cgv|terms of sale|terms and conditions|capital social|share capital)\b/;
 const LEGAL_LINK = /(?:mentions[-_]?legales|legal|impressum|imprint|cgv|conditions[-_]generales|terms|cgu|a-propos|about|qui-sommes-nous)/i;
-const MESSAGING = /\b(?:whatsapp|telegram|signal|wa\.me|viber)\b/g;
+// Not "signal": an ordinary word ("un signal fort") far more often than the app.
+const MESSAGING = /\b(?:whatsapp|telegram|wa\.me|viber)\b/g;
 const FREEMAIL = /^(?:gmail|googlemail|hotmail|outlook|live|yahoo|ymail|aol|gmx|mail|yandex|proton|protonmail|icloud|laposte|orange|free|sfr)\./;
 const PRESSURE = /\b(?:stock limite|stocks limites|quantites? limitees?|plus que \d{1,3} (?:en stock|articles?|pieces?|exemplaires?)|derniers? articles?|only \d{1,3} left|limited stock|limited time|offre (?:se termine|expire|valable) (?:dans|jusqu)|se termine dans|ends in|fin de l'offre dans|compte a rebours|countdown|liquidation totale|fermeture definitive|closing down|derniers? jours?|last days?|hurry|depechez-vous|vite)\b/g;
 const SHOP_DOMAIN_WORDS = new Set(['outlet', 'soldes', 'solde', 'sale', 'sales', 'pascher', 'cheap', 'discount', 'shop', 'store', 'boutique', 'destockage', 'promo', 'promos', 'france', 'fr', 'officiel', 'official', 'online', 'paris', 'luxe', 'luxury', 'deal', 'deals', 'factory', 'stock', 'prix', 'mode', 'vente']);
@@ -106,7 +108,8 @@ export function fakeShopHits(page: ShopPage, list: BrandList): RuleHit[] {
   }
 
   const legalLink = page.links.some((link) => LEGAL_LINK.test(pathOf(link)));
-  if (!LEGAL.test(folded) && !legalLink) {
+  const legalNotice = LEGAL.test(folded) || legalLink;
+  if (!legalNotice) {
     hits.push({ ruleId: 'fake-shop.no-legal-notice', weight: FAKE_SHOP_WEIGHTS.noLegalNotice, terms: [], details: { checked: 'text and link paths: legal notice, company number, terms of sale' } });
   }
 
@@ -117,7 +120,11 @@ export function fakeShopHits(page: ShopPage, list: BrandList): RuleHit[] {
   const ownMail = emails.some((d) => shopDomain !== undefined && isSameOrSubdomain(d, shopDomain));
   const messaging = [...folded.matchAll(MESSAGING)];
   const messagingLinks = page.links.filter((l) => /^https?:\/\/(?:wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com|t\.me)\//i.test(l));
-  if ((messaging.length > 0 || messagingLinks.length > 0 || freemail.length > 0) && !ownMail) {
+  // A shop that names its company and takes cards is traceable: WhatsApp beside that is customer
+  // service, not a hiding place. A free webmail address as a shop's contact is odd either way.
+  const traceable = legalNotice && (cardForm || CARD_PAYMENT.test(folded));
+  const messagingOnly = (messaging.length > 0 || messagingLinks.length > 0) && !traceable;
+  if ((messagingOnly || freemail.length > 0) && !ownMail) {
     hits.push({
       ruleId: 'fake-shop.messaging-contact',
       weight: FAKE_SHOP_WEIGHTS.messagingContact,

@@ -123,6 +123,28 @@ describe('fake shops', () => {
   });
 });
 
+describe('a real flash sale', () => {
+  it('stays under 0.6: branded goods at -70 %, a countdown and WhatsApp customer service, but a legal notice and card payment', () => {
+    const items = ['Nike Air Max 90', 'Adidas Samba OG', 'Lacoste polo L.12.12', 'Ralph Lauren chemise Oxford', 'The North Face doudoune Nuptse']
+      .map((n, i) => `<article><h3>${n}</h3><p>Prix de référence <s>${150 + i * 10},00 €</s> <strong>${45 + i},00 €</strong> -70 %</p></article>`).join('');
+    const html = `<title>Vente privée Marques de sport – jusqu'à -70 %</title><header><a href="/panier">Mon panier</a></header>
+      <main><h1>Marques de sport : jusqu'à -70 %</h1><p>La vente se termine dans 2 jours. Stock limité.</p>${items}
+      <p>Paiement sécurisé par carte bancaire, PayPal ou Apple Pay. Livraison en 5 à 7 jours.</p>
+      <p>Une question ? Notre service client répond sur WhatsApp du lundi au vendredi.</p></main>
+      <footer><a href="/mentions-legales">Mentions légales</a><a href="https://wa.me/33612345678">WhatsApp</a></footer>`;
+    const flag = phishing(html, 'https://www.ventes-flash-sport.fr/ventes/marques-de-sport');
+    expect(ruleIds(flag)).toEqual(expect.arrayContaining(['fake-shop.deep-discounts', 'fake-shop.branded-goods', 'fake-shop.pressure']));
+    expect(ruleIds(flag)).not.toContain('fake-shop.messaging-contact');
+    expect(flag!.score).toBeLessThan(0.6);
+  });
+
+  it('does not read the word "signal" as a messaging app', () => {
+    const items = Array.from({ length: 5 }, (_, i) => `<li>Répéteur Wi-Fi ${i} : un signal fort dans toute la maison, 39,90 €</li>`).join('');
+    const html = `<title>Répéteurs – Boutique Réseau</title><a href="/panier">Panier</a><ul>${items}</ul>`;
+    expect(ruleIds(phishing(html, 'https://www.boutique-reseau.fr/'))).not.toContain('fake-shop.messaging-contact');
+  });
+});
+
 describe('forms of hostile pages', () => {
   it('finds the common box of fields outside any form at any depth', () => {
     const deep = '<div>'.repeat(300);
