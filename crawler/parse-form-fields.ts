@@ -28,7 +28,7 @@ const KIND_PATTERNS: ReadonlyArray<readonly [FieldKind, RegExp]> = [
   ['card-expiry', /\b(?:expir\w*|exp[-_ ]?(?:date|month|year|mm|yy|aa)|date (?:de )?(?:fin|validite)|validite|valid thru|mm ?\/ ?(?:aa|yy|aaaa|yyyy)|cc[-_ ]?exp\w*)\b/],
   ['card-number', /\b(?:card ?(?:number|num|no)|cc[-_ ]?(?:number|num|no)|cardnumber|ccnum|numero (?:de (?:la )?)?carte|n° (?:de )?carte|carte bancaire|credit card|debit card|pan)\b|cardnum|cc_?number|numcarte|num_carte/],
   ['card-holder', /\b(?:card ?holder|cardholder|titulaire|name on card|nom (?:sur|du porteur|figurant))\b|cc[-_ ]?name/],
-  ['otp', /\b(?:otp|one[- ]time|2fa|mfa|sms|code (?:sms|recu|de (?:verification|confirmation|validation|securite sms)|a \d chiffres|otp)|verification code|confirmation code|security code sent|auth(?:entication)? code|totp|token)\b/],
+  ['otp', /\b(?:otp|one[- ]time|2fa|mfa|sms|code (?:sms|recu|envoye|de (?:verification|confirmation|validation|securite sms)|a \d chiffres|otp)|verification code|confirmation code|security code sent|auth(?:entication)? code|totp|token)\b/],
   ['iban', /\b(?:iban|rib|bic|swift|account number|numero de compte|n° de compte)\b/],
   ['national-id', /\b(?:ssn|social security|securite sociale|nir|numero fiscal|tax id|passport|passeport|carte d'identite|id card)\b/],
   ['birthdate', /\b(?:birth\w*|bday|dob|date de naissance|naissance|ne le)\b/],
@@ -63,7 +63,7 @@ export function classifyField(field: Omit<FormField, 'kind'>, id: string | null 
   for (const text of [[field.label, field.placeholder], [field.name, id]]) {
     const words = fold(text.filter(Boolean).join(' '));
     if (words === '') continue;
-    for (const [kind, pattern] of KIND_PATTERNS) if (pattern.test(words)) return kind;
+    for (const [kind, pattern] of KIND_PATTERNS) if (pattern.test(words)) return refine(kind, words);
   }
   if (field.type === 'email') return 'email';
   if (field.type === 'tel') return 'phone';
@@ -79,4 +79,22 @@ function fold(text: string): string {
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[_\-.[\]]+/g, ' ');
+}
+
+/** A phone number asked for: "numéro de mobile", or a phone word without any code ("Téléphone (alertes SMS)"). */
+const PHONE_NUMBER_FIELD = /\b(?:numero|number|n°)\b.{0,40}\b(?:telephone|tel|mobile|portable|phone|gsm)\b|^(?!.*\bcode\b).*\b(?:telephone|tel|phone|mobile|portable|gsm)\b/;
+const NATIONAL_ID = /\b(?:passport|passeport|carte d'identite|id card|titre de sejour|permis)\b/;
+
+/**
+ * Second looks where the first matching kind reads a word out of context: a phone field that
+ * mentions SMS alerts is a phone number, not a one-time code; a bank "code de sécurité SMS" is a
+ * one-time code, not a CVV; a passport's date of validity is no card expiry; a customer account
+ * number ("numéro de compte client") is a login, not an IBAN.
+ */
+function refine(kind: FieldKind, words: string): FieldKind {
+  if (kind === 'otp' && PHONE_NUMBER_FIELD.test(words)) return 'phone';
+  if (kind === 'card-cvv' && /\bsms\b/.test(words)) return 'otp';
+  if (kind === 'card-expiry' && NATIONAL_ID.test(words)) return 'national-id';
+  if (kind === 'iban' && /\b(?:compte|account) (?:client|abonne|utilisateur|customer|fidelite)\b|\bcustomer account\b/.test(words)) return 'login';
+  return kind;
 }

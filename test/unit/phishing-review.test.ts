@@ -3,6 +3,7 @@
 // Each case below failed before the fix that came with it.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { classifyField } from '../../crawler/parse-forms.ts';
 import { parsePage } from '../../crawler/parse-page.ts';
 import { analyzePhishing, findBrandMentions, findLookalikes, loadBrandList, officialBrandOf, pageContextOf } from '../../extractors/phishing/index.ts';
 import type { Flag } from '../../extractors/types.ts';
@@ -178,5 +179,27 @@ describe('brands every shop or town hall names', () => {
     // Named by its own name, the site is still recognised.
     expect(mentioned('Connectez-vous sur Service-Public.fr')).toEqual(['service-public']);
     expect(mentioned('DGFiP – Direction générale des Finances publiques')).toContain('impots-gouv');
+  });
+});
+
+describe('field kinds read in context', () => {
+  const kind = (label: string) => classifyField({ tag: 'input', type: 'text', name: null, autocomplete: null, placeholder: null, label });
+  it.each([
+    ['Téléphone portable (alertes par SMS)', 'phone'],
+    ['Numéro de mobile pour recevoir le code SMS', 'phone'],
+    ['Code reçu par SMS', 'otp'],
+    ['Entrez le code envoyé sur votre téléphone', 'otp'],
+    ['Code de sécurité SMS', 'otp'],
+    ['Cryptogramme (code de sécurité)', 'card-cvv'],
+    ['Date de validité du passeport', 'national-id'],
+    ['Date d\'expiration', 'card-expiry'],
+    ['Numéro de compte client', 'login'],
+    ['Numéro de compte (IBAN)', 'iban'],
+  ])('%s is %s', (label, expected) => expect(kind(label)).toBe(expected));
+
+  it('does not take a sign-up page asking a phone number for SMS alerts for a password + OTP kit', () => {
+    const html = `<form method="post" action="/inscription"><input type="email" name="email"><input type="password" name="pw">
+      <label>Téléphone portable (alertes par SMS) <input name="tel"></label></form>`;
+    expect(ruleIds(phishing(html, 'https://www.club-rando.fr/inscription'))).not.toContain('phishing.password-and-otp');
   });
 });
