@@ -35,6 +35,8 @@ export interface TermMatch {
   /** Offsets in the original text (not the normalised one), for highlighting. */
   start: number;
   end: number;
+  /** Present when the text spells the term differently: a misspelling of it, or it glued to another word. */
+  reading?: 'misspelled' | 'glued';
 }
 
 export interface RuleHit {

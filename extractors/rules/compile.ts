@@ -3,7 +3,7 @@
 
 import { ConfigError } from '../../config/errors.ts';
 import type { ConfigIssue } from '../../config/errors.ts';
-import { FoldCache } from '../normalize/index.ts';
+import { FoldCache, foldWords } from '../normalize/index.ts';
 import type { Category, EntityType } from '../types.ts';
 import { Automaton } from './automaton.ts';
 import type { TermWord } from './automaton.ts';
@@ -81,19 +81,30 @@ export interface RuleSet {
   readonly foldCache: FoldCache;
 }
 
+/** A rule-file list of ordinary words that are never read as a misspelled or glued term word. */
+export const TYPO_EXCEPTIONS_LIST = 'not-misspellings';
+
 interface ListDef {
   terms: string[];
   source: string;
 }
 
-export function compileRuleSet(sources: readonly RuleSource[]): RuleSet {
-  const { ruleSet, issues } = compileSources(sources);
+export interface CompileOptions {
+  /**
+   * Read misspelled and glued words as the lexicon words they hide (typos.ts); default true.
+   * False only to measure what the readings add.
+   */
+  typos?: boolean;
+}
+
+export function compileRuleSet(sources: readonly RuleSource[], options: CompileOptions = {}): RuleSet {
+  const { ruleSet, issues } = compileSources(sources, options);
   if (!ruleSet || issues.length > 0) throw new ConfigError(`invalid rules: ${issues.length} problem(s)`, issues);
   return ruleSet;
 }
 
 /** Like compileRuleSet, but returns every problem instead of throwing. */
-export function compileSources(sources: readonly RuleSource[]): { ruleSet?: RuleSet; issues: ConfigIssue[] } {
+export function compileSources(sources: readonly RuleSource[], options: CompileOptions = {}): { ruleSet?: RuleSet; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
   const cache = new FoldCache();
   const automaton = new Automaton();
@@ -262,6 +273,12 @@ export function compileSources(sources: readonly RuleSource[]): { ruleSet?: Rule
   }
 
   if (issues.length > 0) return { issues };
+  // The vocabulary is every word of every term, rules and negative context alike; the words of
+  // the list TYPO_EXCEPTIONS_LIST (any file) are real words never read as misspellings.
+  if (options.typos !== false) {
+    const ordinary = (lists.get(TYPO_EXCEPTIONS_LIST)?.terms ?? []).flatMap((t) => foldWords(t, cache));
+    automaton.enableTypos(ordinary);
+  }
   return {
     ruleSet: Object.freeze({ rules, clauses, entries, thresholds, automaton, patterns: new PatternSet(patterns), foldCache: cache }),
     issues,

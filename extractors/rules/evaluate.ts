@@ -9,6 +9,7 @@ import { normalizeText } from '../normalize/index.ts';
 import type { Token } from '../normalize/index.ts';
 import { CATEGORIES } from '../types.ts';
 import type { Category, Entity, EntityType, Flag, RuleHit, TermMatch } from '../types.ts';
+import { HIT_STRIDE } from './automaton.ts';
 import { ClauseContext } from './clauses.ts';
 import type { ClauseEffect } from './clauses.ts';
 import type { CompiledRule, RuleSet } from './compile.ts';
@@ -17,6 +18,8 @@ import type { ResolvedOverrides } from './overrides.ts';
 import { patternMatches, regexInput } from './regex-guard.ts';
 import { distance, locateEntities, nearPairs, tokenSpan } from './spans.ts';
 import type { Hit, Span } from './spans.ts';
+import { READING_EXACT, READING_TYPO } from './typos.ts';
+import type { ReadingKind } from './typos.ts';
 
 export interface ClassifyOptions {
   /** ISO 639-1 language of the text; rules restricted to other languages are skipped. */
@@ -52,6 +55,12 @@ export interface ClassifyTrace {
 
 /** Term matches reported per rule, to keep flags readable on pages that repeat a term. */
 const MAX_MATCHES_PER_RULE = 20;
+/**
+ * Weight factor of a hit found only through a misspelled or glued-word reading (typos.ts): such a
+ * reading is a guess, so it counts like a hit under mild negative context. A rule that has an exact
+ * hit as well fires with its full weight (the evaluator takes the best level its hits allow).
+ */
+export const TYPO_HIT_FACTOR = 0.8;
 /** Matches a regex rule collects per document: enough for any `min`, bounded on hostile pages. */
 const MAX_REGEX_MATCHES = 200;
 
@@ -63,12 +72,14 @@ export function classify(text: string, entities: readonly Entity[], ruleSet: Rul
 
   const ruleHits = new Map<number, Hit[]>();
   const clauseHits = new Map<number, Hit[]>();
-  for (let k = 0; k < raw.length; k += 3) {
+  for (let k = 0; k < raw.length; k += HIT_STRIDE) {
     const entryId = raw[k]!;
     const first = raw[k + 1]!;
     const last = raw[k + 2]!;
+    const reading = raw[k + 3]! as ReadingKind;
     const entry = ruleSet.entries[entryId]!;
     const hit: Hit = { entry: entryId, first, last, term: entry.term, start: tokens[first]!.start, end: tokens[last]!.end, group: entry.group, factor: 1 };
+    if (reading !== READING_EXACT) hit.reading = reading === READING_TYPO ? 'misspelled' : 'glued';
     const bucket = entry.kind === 'rule' ? ruleHits : clauseHits;
     const list = bucket.get(entry.owner);
     if (list) list.push(hit);
@@ -105,7 +116,7 @@ export function classify(text: string, entities: readonly Entity[], ruleSet: Rul
     if (rule.kind === 'entities') entitySpans ??= locateEntities(entities, tokens);
 
     const docFactor = context.documentFactor(rule);
-    if (docFactor > 0) for (const hit of hits) hit.factor = context.hitFactor(rule, hit);
+    if (docFactor > 0) for (const hit of hits) hit.factor = (hit.reading === undefined ? 1 : TYPO_HIT_FACTOR) * context.hitFactor(rule, hit);
     if (record) record.clauses = context.effects(rule, hits).map((e) => ({ clause: e.clause, scope: e.scope, factor: e.factor, terms: toMatches(e.hits) }));
     if (docFactor === 0) {
       if (record) record.outcome = 'cancelled';
@@ -116,7 +127,7 @@ export function classify(text: string, entities: readonly Entity[], ruleSet: Rul
     for (const level of levels) {
       const eligible = hits.filter((h) => h.factor >= level);
       const evidence = evaluateRule(rule, eligible, entitySpans);
-      if (!evidence) continue;
+      if (!evidence || !corroborated(evidence)) continue;
       const weight = round(baseWeight * level * docFactor);
       if (weight <= 0) break;
       const ruleHit: RuleHit = { ruleId: rule.id, weight, terms: toMatches(evidence.hits) };
@@ -161,6 +172,15 @@ function startTrace(trace: ClassifyTrace, rule: CompiledRule, hits: readonly Hit
 interface Evidence {
   hits: Hit[];
   entities: EntityType[];
+}
+
+/**
+ * A misspelled or glued reading is a guess that ordinary words sometimes fit ("doing" is "doxing"
+ * without its x, "beach" is "breach" without its r): it may complete a rule's evidence, never be all
+ * of it. A rule fires only when one of its hits is spelled as written, or a validated entity backs it.
+ */
+function corroborated(evidence: Evidence): boolean {
+  return evidence.entities.length > 0 || evidence.hits.some((h) => h.reading === undefined);
 }
 
 function evaluateRule(rule: CompiledRule, hits: Hit[], entitySpans: Map<EntityType, Span[]> | undefined): Evidence | undefined {
@@ -211,13 +231,16 @@ function toMatches(hits: readonly Hit[]): TermMatch[] {
   // One match per stretch of text: at each start, whole-word terms win over prefix terms (a
   // rejoined "c.o.c.a.i.n.e à" is reported as "c.o.c.a.i.n.e", not as the prefix reading that
   // swallows the "à"), then the longest span; anything overlapping a kept match is dropped.
+  // An exact reading is preferred to a misspelled or glued one of the same stretch.
   const isPrefix = (h: Hit) => h.term.endsWith('*');
-  const sorted = [...hits].sort((a, b) => a.start - b.start || Number(isPrefix(a)) - Number(isPrefix(b)) || b.end - a.end);
+  const sorted = [...hits].sort(
+    (a, b) => a.start - b.start || Number(isPrefix(a)) - Number(isPrefix(b)) || b.end - a.end || Number(a.reading !== undefined) - Number(b.reading !== undefined),
+  );
   const out: TermMatch[] = [];
   let coverEnd = -1;
   for (const h of sorted) {
     if (h.start < coverEnd) continue;
-    out.push({ term: h.term, start: h.start, end: h.end });
+    out.push(h.reading === undefined ? { term: h.term, start: h.start, end: h.end } : { term: h.term, start: h.start, end: h.end, reading: h.reading });
     coverEnd = h.end;
     if (out.length >= MAX_MATCHES_PER_RULE) break;
   }

@@ -38,7 +38,8 @@ export function formatExplanation(e: Explanation, header: readonly string[] = []
 }
 
 function showMatch(m: ExplainedMatch): string {
-  return `"${m.term}" at ${m.start}-${m.end}: ${m.before}»${m.text}«${m.after}`;
+  const reading = m.reading === undefined ? '' : ` (${m.reading} reading)`;
+  return `"${m.term}"${reading} at ${m.start}-${m.end}: ${m.before}»${m.text}«${m.after}`;
 }
 
 function fixed(n: number): string {

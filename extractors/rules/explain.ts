@@ -16,6 +16,8 @@ export interface ExplainedMatch {
   term: string;
   start: number;
   end: number;
+  /** The text spells the term differently: a misspelling of it, or it glued to another word (weighted down). */
+  reading?: TermMatch['reading'];
   /** The original text of the match and around it. */
   before: string;
   text: string;
@@ -153,6 +155,7 @@ function explainMatch(text: string, m: TermMatch): ExplainedMatch {
     term: m.term,
     start: m.start,
     end: m.end,
+    ...(m.reading === undefined ? {} : { reading: m.reading }),
     before: oneLine((from > 0 ? '…' : '') + text.slice(from, m.start)),
     text: oneLine(text.slice(m.start, m.end)),
     after: oneLine(text.slice(m.end, to) + (to < text.length ? '…' : '')),

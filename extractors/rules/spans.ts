@@ -16,6 +16,8 @@ export interface Hit extends Span {
   end: number;
   group: 0 | 1;
   factor: number;
+  /** Set when the term was found only through a misspelled or glued-word reading (typos.ts). */
+  reading?: 'misspelled' | 'glued';
 }
 
 /** Words between two spans (0 when they touch or overlap). */
