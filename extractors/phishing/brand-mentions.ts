@@ -122,7 +122,13 @@ function urlWords(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
     const parsed = new URL(url);
-    return `${parsed.hostname} ${decodeURIComponent(parsed.pathname)}`.replace(/[./_-]+/g, ' ');
+    let path = parsed.pathname;
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      // A malformed escape ("/%ZZ/paypal") must not hide the host and the rest of the path.
+    }
+    return `${parsed.hostname} ${path}`.replace(/[./_-]+/g, ' ');
   } catch {
     return undefined;
   }

@@ -89,6 +89,13 @@ describe('hosting platforms on a brand\'s domain', () => {
   });
 });
 
+describe('brand names in a URL', () => {
+  it('still reads the host and path of a URL with a malformed escape', () => {
+    const ids = findBrandMentions({ text: '', title: '', url: 'https://login.example.net/%ZZ/paypal/signin', formTexts: [] }, brands).map((m) => m.brandId);
+    expect(ids).toEqual(['paypal']);
+  });
+});
+
 describe('brand names that are ordinary words', () => {
   it('reads "ça en ligne" as French, not as Crédit Agricole\'s "CA en ligne"', () => {
     expect(mentioned('On peut faire ça en ligne. Ça en ligne, c\'est simple.')).toEqual([]);
