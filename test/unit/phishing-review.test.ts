@@ -210,3 +210,12 @@ describe('field kinds read in context', () => {
     expect(ruleIds(phishing(html, 'https://www.club-rando.fr/inscription'))).not.toContain('phishing.password-and-otp');
   });
 });
+
+describe('lure words and abbreviations of French campaigns', () => {
+  it.each([
+    ['lbc-paiement.fr', 'leboncoin'], ['lbp-securite.fr', 'la-banque-postale'], ['free-mobile-abonne.fr', 'free'],
+    ['chronopost-frais.com', 'chronopost'], ['critair-certificat.fr', 'crit-air'], ['cyberplus-securite.com', 'banque-populaire'],
+  ])('%s imitates %s from the host alone', (host, brandId) => {
+    expect(findLookalikes(host, brands)[0]).toMatchObject({ brandId, kind: 'embedded', needsBrandOnPage: false });
+  });
+});
