@@ -32,7 +32,8 @@ const KIND_PATTERNS: ReadonlyArray<readonly [FieldKind, RegExp]> = [
   ['iban', /\b(?:iban|rib|bic|swift|account number|numero de compte|n° de compte)\b/],
   ['national-id', /\b(?:ssn|social security|securite sociale|nir|numero fiscal|tax id|passport|passeport|carte d'identite|id card)\b/],
   ['birthdate', /\b(?:birth\w*|bday|dob|date de naissance|naissance|ne le)\b/],
-  ['password', /\b(?:password|passwd|pass|pwd|mot de passe|mdp|passcode|code (?:secret|personnel|d'acces|confidentiel)|pin)\b/],
+  // A bare "pass" only as the last word: "Pass Navigo", "Pass Culture" are travel and culture cards.
+  ['password', /\b(?:password|passwd|pass(?! [a-z])|pwd|mot de passe|mdp|passcode|code (?:secret|personnel|d'acces|confidentiel)|pin)\b/],
   ['email', /\b(?:e-?mail|courriel|adresse (?:e-?)?mail|mail)\b/],
   ['phone', /\b(?:phone|tel|telephone|mobile|portable|gsm)\b/],
   ['login', /\b(?:user(?:name|id)?|login|identifiant|id(?:entifier)?|numero (?:client|d'abonne|d'utilisateur)|client number|customer (?:id|number)|n° client|account id|apple id|compte)\b/],

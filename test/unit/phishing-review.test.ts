@@ -202,6 +202,8 @@ describe('field kinds read in context', () => {
     ['Date d\'expiration', 'card-expiry'],
     ['Numéro de compte client', 'login'],
     ['Numéro de compte (IBAN)', 'iban'],
+    ['Numéro de Pass Navigo', 'other'],
+    ['Pass', 'password'],
   ])('%s is %s', (label, expected) => expect(kind(label)).toBe(expected));
 
   it('does not take a sign-up page asking a phone number for SMS alerts for a password + OTP kit', () => {
