@@ -108,6 +108,8 @@ describe('brand names that are ordinary words', () => {
     expect(mentioned('', 'Orange County Library – Sign in')).toEqual([]);
     expect(mentioned('', 'Free - Espace abonné')).toEqual(['free']);
     expect(mentioned('', 'Connexion | Orange')).toEqual(['orange']);
+    expect(mentioned('', 'Connexion à votre compte Orange')).toEqual(['orange']);
+    expect(mentioned('Accès abonné Free : identifiez-vous')).toEqual(['free']);
   });
 
   it('keeps a SaaS sign-up page ("Start your Free trial") quiet, and still sees a logo naming Orange in the login box', () => {
