@@ -209,6 +209,8 @@ export function alertObservations(page: PageDocument, target: AlertTarget, ruleS
       score: flag.score,
       tags: flag.tags,
       ruleIds: flag.rules.map((rule) => rule.ruleId),
+      // Calibration (extractors/calibration.ts) scales each rule's weight by its measured precision.
+      ruleWeights: Object.fromEntries(flag.rules.map((rule) => [rule.ruleId, rule.weight])),
       contentHash: alertContentHash,
       pageId: page.id,
       url: page.url,
