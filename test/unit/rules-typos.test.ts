@@ -106,7 +106,12 @@ describe('TypoIndex', () => {
     // Two-letter pieces are mostly prefixes and function words: "de|livre" is French "délivre".
     expect(index.glued('sosickening')).toBeUndefined();
     expect(index.glued('delivre')).toBeUndefined();
-    expect(index.glued('corruption')).toBeUndefined(); // "ion" is no vocabulary word
+    expect(index.glued('corruption')).toBeUndefined(); // "ion" is no vocabulary word, and a suffix
+    // A vocabulary piece of 7+ letters stands with any other piece of 4+ letters.
+    const long = new TypoIndex(words(['scumbags', 'carding']));
+    expect(long.glued('massivescumbags')).toEqual([{ at: 7, head: 'massive', tail: 'scumbags' }]);
+    expect(long.glued('discarding')).toBeUndefined();
+    expect(long.glued('cardingion')).toBeUndefined();
     expect(index.glued('womensx')).toBeUndefined(); // too short a rest, and not a word
     expect(index.glued(`women${'x'.repeat(40)}disgust`)).toBeUndefined(); // past MAX_GLUED_LETTERS
   });
@@ -151,6 +156,13 @@ describe('typo readings in the engine', () => {
     const m = matches(text).find((x) => x.term === 'sickening');
     expect(m).toEqual({ rule: 'h.near', term: 'sickening', text: 'toosickening', reading: 'glued' });
     expect(hate(text)?.rules[0]?.weight).toBeCloseTo(0.6 * TYPO_HIT_FACTOR, 3);
+  });
+
+  it('reads a long term glued to an ordinary word, corroborated by an exact term', () => {
+    const text = 'All immigrants are such massivescumbags.';
+    const rs = compile([{ source: 'x.yaml', document: { category: 'hate', rules: [{ id: 'x.near', description: 'x', weight: 0.6, near: { a: ['immigrants'], b: ['scumbags'], within: 5 } }] } }]);
+    expect(matches(text, rs).find((m) => m.term === 'scumbags')).toEqual({ rule: 'x.near', term: 'scumbags', text: 'massivescumbags', reading: 'glued' });
+    expect(hate('such massivescumbags')).toBeUndefined(); // the glued reading alone fires nothing
   });
 
   it('carries phrases through a glued word, both pieces in order', () => {
