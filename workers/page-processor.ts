@@ -47,7 +47,14 @@ export async function processPage(job: Job<PageJobData>, deps: WorkerDeps): Prom
   }
 
   const fetchStartedMs = Date.now();
-  const previous = await deps.recrawl.get(run.target.id, url);
+  const held = await deps.recrawl.get(run.target.id, url);
+  // The version held may be this run's own, stored before a crash stopped the job short of
+  // finishing: the retry then redoes the page as new in this run (ids are deterministic, nothing
+  // is duplicated), linked to the version before it, rather than counting it as unchanged.
+  const sameRunRetry = held !== null && held.runId === runId;
+  const previous = sameRunRetry ? null : held;
+  const previousManifest = sameRunRetry ? (held.previousManifestSha256 ?? null) : (held?.manifestSha256 ?? null);
+  const changed = sameRunRetry ? held.changed === true : held !== null;
   const capture = await capturePage(url, run, deps, String(job.id), crawlDelayMs, previous);
   if (capture.kind === 'not-modified' && previous) {
     await deps.recrawl.touch(run.target.id, url, previous, validatorsAfterNotModified(previous, capture.fetched.headers));
@@ -83,7 +90,7 @@ export async function processPage(job: Job<PageJobData>, deps: WorkerDeps): Prom
     pageId: id,
     contentHash,
     depth: job.data.depth,
-    previousManifest: previous?.manifestSha256 ?? null,
+    previousManifest,
     outlinks: capture.links.length,
     withheldScreenshot: media.withhold,
   });
@@ -96,14 +103,14 @@ export async function processPage(job: Job<PageJobData>, deps: WorkerDeps): Prom
   const observations = alertObservations(page, run.target, ruleSet, deps.clock(), nearDuplicate?.canonicalContentHash ?? contentHash);
   const indexed = await deps.index.indexPage(page, observations);
   if (observations.length > 0) await deps.runs.recordLatency(runId, Date.now() - fetchStartedMs);
-  await deps.recrawl.put(run.target.id, url, versionOf(page, fetched, evidence));
+  await deps.recrawl.put(run.target.id, url, { ...versionOf(page, fetched, evidence), runId, previousManifestSha256: previousManifest, changed });
 
   const linksEnqueued = await enqueueLinks(job, deps, run, capture.links);
   const alertsTouched = indexed.alertsCreated + indexed.alertsUpdated;
   await deps.frontier.finish(runId, url, {
     pages: 1,
     rendered: rendered ? 1 : 0,
-    changed: previous ? 1 : 0,
+    changed: changed ? 1 : 0,
     nearDuplicates: nearDuplicate ? 1 : 0,
     entities: entities.length,
     alerts: alertsTouched,

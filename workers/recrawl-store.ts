@@ -19,6 +19,15 @@ export interface PageVersion {
   domSha256: string | null;
   finalUrl: string;
   fetchedAt: string;
+  /**
+   * The run that stored this version, the manifest of the version before it and whether it was a
+   * change: a retry of that same run (after a crash between storing the version and finishing the
+   * page) then redoes the page as that run saw it instead of counting it unchanged. Absent in
+   * versions stored by older Vigie.
+   */
+  runId?: string;
+  previousManifestSha256?: string | null;
+  changed?: boolean;
 }
 
 /** A URL not crawled for this long is forgotten (its next crawl is a first crawl). */
