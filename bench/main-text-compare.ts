@@ -242,7 +242,8 @@ function htmlFiles(dir: string): string[] {
   return out.sort();
 }
 
-function elementsWithClass(root: ParentNode, cls: string): Element[] {
+/** Elements under `root` whose class list contains `cls` (iterative walk). */
+export function elementsWithClass(root: ParentNode, cls: string): Element[] {
   const out: Element[] = [];
   const stack = [...root.children];
   while (stack.length > 0) {

@@ -13,7 +13,7 @@ import type { RenderResult } from '../crawler/render/index.ts';
 import type { Flag } from '../extractors/types.ts';
 import type { AlertObservation, PageDocument, PageMedia, SearchIndex } from '../indexer/types.ts';
 import type { AlertTarget, RuleSet } from '../extractors/rules/index.ts';
-import { mergeFlags as replaceRuleHits } from '../extractors/rules/retrohunt.ts';
+import { replaceRuleHits, sameFlags } from '../extractors/rules/retrohunt.ts';
 import type { HashLists } from './hash-lists.ts';
 import type { WorkerDeps } from './deps.ts';
 import type { RunContext } from './run-context.ts';
@@ -260,7 +260,7 @@ export async function retrohuntPageMedia(deps: MediaRetrohuntDeps, options: Medi
       const dropped = new Set(page.flags.flatMap((f) => f.rules.map((r) => r.ruleId)).filter(huntedRule));
       if (found.length === 0 && dropped.size === 0) continue;
       const flags = replaceRuleHits(page.flags, found, dropped);
-      if (JSON.stringify(sortedFlags(flags)) === JSON.stringify(sortedFlags(page.flags))) continue;
+      if (sameFlags(flags, page.flags)) continue;
 
       summary.pagesMatched++;
       const updated: PageDocument = { ...page, flags };
@@ -286,14 +286,3 @@ export async function retrohuntPageMedia(deps: MediaRetrohuntDeps, options: Medi
   return summary;
 }
 
-/** Flags in a stable order with object keys sorted, to compare a page's flags before and after. */
-function sortedFlags(flags: readonly Flag[]): unknown {
-  const canonical = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(canonical);
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]));
-    }
-    return value;
-  };
-  return canonical([...flags].sort((a, b) => a.category.localeCompare(b.category)));
-}

@@ -96,7 +96,7 @@ async function huntPage(page: PageDocument, target: RetroTarget, deps: Retrohunt
     onlyRules: options.ruleIds,
   });
   if (found.length === 0) return;
-  const flags = mergeFlags(page.flags, found, dropped);
+  const flags = replaceRuleHits(page.flags, found, dropped);
   if (sameFlags(flags, page.flags)) return;
 
   summary.pagesMatched++;
@@ -122,7 +122,7 @@ async function huntPage(page: PageDocument, target: RetroTarget, deps: Retrohunt
 }
 
 /** The page's flags with the hits of `dropped` rules replaced by `found`, each category re-scored. */
-export function mergeFlags(existing: readonly Flag[], found: readonly Flag[], dropped: ReadonlySet<string>): Flag[] {
+export function replaceRuleHits(existing: readonly Flag[], found: readonly Flag[], dropped: ReadonlySet<string>): Flag[] {
   const byCategory = new Map<Category, RuleHit[]>();
   for (const flag of existing) byCategory.set(flag.category, flag.rules.filter((r) => !dropped.has(r.ruleId)));
   for (const flag of found) byCategory.set(flag.category, [...(byCategory.get(flag.category) ?? []), ...flag.rules]);
@@ -134,7 +134,8 @@ export function mergeFlags(existing: readonly Flag[], found: readonly Flag[], dr
   return out.sort((a, b) => b.score - a.score);
 }
 
-function sameFlags(a: readonly Flag[], b: readonly Flag[]): boolean {
+/** Whether two flag lists say the same, whatever the order of categories and of object keys. */
+export function sameFlags(a: readonly Flag[], b: readonly Flag[]): boolean {
   const key = (flags: readonly Flag[]) => canonical([...flags].sort((x, y) => x.category.localeCompare(y.category)));
   return key(a) === key(b);
 }

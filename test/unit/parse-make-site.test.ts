@@ -9,21 +9,14 @@ import type { Element } from 'domhandler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textOf } from '../../crawler/parse-collect.ts';
 import { parsePage } from '../../crawler/parse-page.ts';
+import { elementsWithClass as elementsWithClassIn } from '../../bench/main-text-compare.ts';
 
 const MAKE_SITE = resolve(import.meta.dirname, '../../../shared/fixtures/make-site.mjs');
 const available = existsSync(MAKE_SITE);
 if (!available) console.warn(`skipping make-site tests: ${MAKE_SITE} not found (../shared is absent)`);
 
 function elementsWithClass(html: string, cls: string): Element[] {
-  const out: Element[] = [];
-  const stack = [...parseDocument(html).children];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.type !== 'tag') continue;
-    if ((node.attribs.class ?? '').split(/\s+/).includes(cls)) out.push(node);
-    stack.push(...node.children);
-  }
-  return out;
+  return elementsWithClassIn(parseDocument(html), cls);
 }
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { classify, compileRuleSet, resolveOverrides } from '../../extractors/rules/index.ts';
 import { explain } from '../../extractors/rules/explain.ts';
-import { mergeFlags } from '../../extractors/rules/retrohunt.ts';
+import { replaceRuleHits } from '../../extractors/rules/retrohunt.ts';
 import type { Entity } from '../../extractors/types.ts';
 
 const ruleSet = compileRuleSet([
@@ -63,13 +63,13 @@ describe('explain', () => {
   });
 });
 
-describe('mergeFlags', () => {
+describe('replaceRuleHits', () => {
   it('replaces the hunted rules\' hits, keeps the others and re-scores', () => {
     const existing = classify('Je vends de la kétamine', [], ruleSet, { language: 'fr' });
     const found = [{ category: 'drugs' as const, score: 0.5, tags: [], rules: [{ ruleId: 'd.new', weight: 0.5, terms: [] }] }];
-    const merged = mergeFlags(existing, found, new Set(['d.new', 'd.offer']));
+    const merged = replaceRuleHits(existing, found, new Set(['d.new', 'd.offer']));
     expect(merged[0]!.rules.map((r) => r.ruleId)).toEqual(['d.new', 'd.sub']);
     expect(merged[0]!.score).toBeCloseTo(1 - 0.5 * 0.7, 3);
-    expect(mergeFlags(merged, found, new Set(['d.new']))).toEqual(merged);
+    expect(replaceRuleHits(merged, found, new Set(['d.new']))).toEqual(merged);
   });
 });
