@@ -11,6 +11,8 @@ export interface EnvInput {
   VIGIE_RULES_DIR?: string;
   /** The brand list of phishing detection (default: config/brands.yaml). */
   VIGIE_BRANDS_FILE?: string;
+  /** The referral services list (default: config/referral-services.yaml). */
+  VIGIE_REFERRAL_SERVICES?: string;
   LOG_LEVEL?: string;
   /** The executable search path, to find a redis-server to start. */
   PATH?: string;
@@ -43,6 +45,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvInput {
     VIGIE_CONCURRENCY: pick('VIGIE_CONCURRENCY'),
     VIGIE_RULES_DIR: pick('VIGIE_RULES_DIR'),
     VIGIE_BRANDS_FILE: pick('VIGIE_BRANDS_FILE'),
+    VIGIE_REFERRAL_SERVICES: pick('VIGIE_REFERRAL_SERVICES'),
     LOG_LEVEL: pick('LOG_LEVEL'),
     PATH: pick('PATH'),
     VIGIE_CHROMIUM_PATH: pick('VIGIE_CHROMIUM_PATH'),

@@ -10,6 +10,7 @@ import { zodIssuesToConfigIssues } from './zod-issues.ts';
 
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('./rules/', import.meta.url));
 export const DEFAULT_BRANDS_FILE = fileURLToPath(new URL('./brands.yaml', import.meta.url));
+export const DEFAULT_REFERRAL_SERVICES_FILE = fileURLToPath(new URL('./referral-services.yaml', import.meta.url));
 
 /** S3 credentials that never print: JSON, pino and util.inspect all see `[redacted]`. */
 export class S3Credentials {
@@ -51,6 +52,8 @@ const settingsSchema = z.object({
   rulesDir: z.string().min(1),
   /** The brand list of phishing detection (extractors/phishing). */
   brandsFile: z.string().min(1),
+  /** The services alerts are referred to (review/referrals/services.ts). */
+  referralServicesFile: z.string().min(1),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Directories searched for helper executables (redis-server). */
   executablePath: z.array(z.string()),
@@ -99,6 +102,7 @@ export function loadSettings(env: EnvInput, flags: SettingsFlags = {}): Settings
     workerConcurrency: flags.concurrency ?? env.VIGIE_CONCURRENCY ?? 16,
     rulesDir: resolve(env.VIGIE_RULES_DIR ?? DEFAULT_RULES_DIR),
     brandsFile: resolve(env.VIGIE_BRANDS_FILE ?? DEFAULT_BRANDS_FILE),
+    referralServicesFile: resolve(env.VIGIE_REFERRAL_SERVICES ?? DEFAULT_REFERRAL_SERVICES_FILE),
     logLevel: env.LOG_LEVEL ?? flags.defaultLogLevel ?? 'info',
     executablePath: (env.PATH ?? '').split(':').filter(Boolean),
     chromiumPath: env.VIGIE_CHROMIUM_PATH ?? '/usr/bin/chromium',
