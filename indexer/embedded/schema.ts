@@ -127,25 +127,40 @@ function readVersion(db: Db): number {
   return row === undefined ? 0 : Number(row.value);
 }
 
+/** A SQLite file's schema history: migration k takes version k to k + 1, and is never edited. */
+export interface MigrationPlan {
+  /** What the file is, for messages ("index", "desk store"). */
+  what: string;
+  migrations: ReadonlyArray<(db: Db) => void>;
+  /** The stable error code when the file is newer than this code understands. */
+  tooNewCode: string;
+}
+
 /**
- * Brings the schema to SCHEMA_VERSION in one IMMEDIATE transaction, so that several processes
- * opening the same file at once migrate it exactly once.
+ * Brings a file's schema to its plan's last version in one IMMEDIATE transaction, so that several
+ * processes opening the same file at once migrate it exactly once. The version lives in `meta`.
  */
-export function migrate(db: Db): void {
+export function applyMigrations(db: Db, plan: MigrationPlan): void {
+  const latest = plan.migrations.length;
   const run = db.transaction(() => {
     db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     const current = readVersion(db);
-    if (!Number.isInteger(current) || current > SCHEMA_VERSION) {
+    if (!Number.isInteger(current) || current > latest) {
       throw new NonRetryableError(
-        'index-schema-too-new',
-        `index schema version ${current} is newer than this Vigie understands (${SCHEMA_VERSION}); upgrade Vigie`,
-        { details: { found: current, supported: SCHEMA_VERSION } },
+        plan.tooNewCode,
+        `${plan.what} schema version ${current} is newer than this Vigie understands (${latest}); upgrade Vigie`,
+        { details: { found: current, supported: latest } },
       );
     }
-    for (let version = current; version < SCHEMA_VERSION; version += 1) MIGRATIONS[version]?.(db);
+    for (let version = current; version < latest; version += 1) plan.migrations[version]?.(db);
     db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
-      String(SCHEMA_VERSION),
+      String(latest),
     );
   });
   run.immediate();
+}
+
+/** Brings the embedded index to SCHEMA_VERSION. */
+export function migrate(db: Db): void {
+  applyMigrations(db, { what: 'index', migrations: MIGRATIONS, tooNewCode: 'index-schema-too-new' });
 }
