@@ -1,22 +1,21 @@
-// The HTTP server of `vigie start`: health and readiness, and a read-only JSON API over alerts,
-// pages, search, runs and targets. Accounts, roles and every state-changing route come with the
-// review desk (issue 5); until then the server binds to 127.0.0.1 by default and changes nothing.
+// The HTTP server of `vigie start`: the review desk's JSON API under /api/v1 (every route declared
+// with review/http/route.ts), its OpenAPI document, the web app, health and readiness, metrics.
+// Binds to 127.0.0.1 unless configured otherwise.
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import type { Redis } from 'ioredis';
-import type { Logger } from '../config/index.ts';
-import type { SearchIndex } from '../indexer/types.ts';
-import type { RunStore, TargetStore } from '../workers/index.ts';
-import { registerApiRoutes } from './api-routes.ts';
-
-export interface ReviewServerDeps {
-  logger: Logger;
-  index: SearchIndex;
-  redis: Redis;
-  runs: RunStore;
-  targets: TargetStore;
-}
+import { registerSessionRoutes } from './auth/sign-in.ts';
+import type { DeskContext } from './http/context.ts';
+import { HttpError, errorBody, type ErrorCode } from './http/errors.ts';
+import { openApiDocument } from './http/openapi.ts';
+import { registerAuditRoutes } from './routes/audit-routes.ts';
+import { registerUserRoutes } from './routes/user-routes.ts';
 
 const READY_CHECK_TIMEOUT_MS = 1000;
+/** Request bodies above this are refused (a YAML import of many targets fits easily). */
+const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+/** Every route file registers its routes here; one line each. */
+const ROUTE_FILES: ReadonlyArray<(app: FastifyInstance, ctx: DeskContext) => void> = [registerSessionRoutes, registerUserRoutes, registerAuditRoutes];
 
 /** A check that does not answer in time is a failed check (Redis commands queue while it is down). */
 async function withTimeout(check: Promise<boolean>, timeoutMs: number): Promise<boolean> {
@@ -29,33 +28,60 @@ async function withTimeout(check: Promise<boolean>, timeoutMs: number): Promise<
   }
 }
 
-export function buildServer(deps: ReviewServerDeps): FastifyInstance {
+const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'bad-request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'bad-request',
+  429: 'rate-limited',
+  503: 'unavailable',
+};
+
+export function buildServer(ctx: DeskContext): FastifyInstance {
   const app = Fastify({
-    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    loggerInstance: ctx.pipeline.logger.child({ component: 'http' }) as FastifyBaseLogger,
     disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT_BYTES,
     // Errors Fastify raises before routing (a malformed URL, a bad body) get the API's shape too.
     frameworkErrors: (err, _request, reply) => {
-      void (reply as FastifyReply).code(400).send({ error: { code: 'bad-request', message: err.message } });
+      void (reply as FastifyReply).code(400).send(errorBody('bad-request', err.message));
     },
+  });
+  void app.register(cookie);
+
+  app.addHook('onSend', async (request, reply) => {
+    // Defaults every answer carries; a route serving a page or a capture sets its own CSP first.
+    if (!reply.hasHeader('content-security-policy')) {
+      void reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+    }
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'no-referrer');
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
   });
 
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, request, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) request.log.error({ err }, 'request failed');
-    void reply.status(status).send({ error: { code: status >= 500 ? 'internal-error' : (err.code ?? 'bad-request').toLowerCase(), message: status >= 500 ? 'internal error' : err.message } });
+    const code = err instanceof HttpError ? err.code : (CODE_BY_STATUS[status] ?? 'internal-error');
+    void reply.status(status).send(errorBody(code, status >= 500 && !(err instanceof HttpError) ? 'internal error' : err.message));
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ error: { code: 'not-found', message: `no route ${request.method} ${request.url}` } });
+    void reply.status(404).send(errorBody('not-found', `no route ${request.method} ${request.url.split('?')[0]}`));
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const checks = { redis: false, index: false };
-    checks.redis = await withTimeout(deps.redis.ping().then((r) => r === 'PONG'), READY_CHECK_TIMEOUT_MS);
-    checks.index = await withTimeout(deps.index.countPages().then(() => true), READY_CHECK_TIMEOUT_MS);
-    const ready = checks.redis && checks.index;
+    const checks = { redis: false, index: false, desk: false };
+    checks.redis = await withTimeout(ctx.pipeline.redis.ping().then((r) => r === 'PONG'), READY_CHECK_TIMEOUT_MS);
+    checks.index = await withTimeout(ctx.pipeline.index.countPages().then(() => true), READY_CHECK_TIMEOUT_MS);
+    checks.desk = await withTimeout(ctx.desk.listAudit({ limit: 1 }).then(() => true), READY_CHECK_TIMEOUT_MS);
+    const ready = checks.redis && checks.index && checks.desk;
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks });
   });
-  registerApiRoutes(app, deps);
+  for (const register of ROUTE_FILES) register(app, ctx);
+  app.get('/api/docs/openapi.json', async () => openApiDocument(ctx.api, '1'));
   return app;
 }

@@ -27,6 +27,8 @@ export interface RedisKeys {
   hashListEntries(name: string, kind: HashKind): string;
   /** One hash list's counts per kind, and its pHash version. */
   hashListCounts(name: string): string;
+  /** Failed sign-ins of one account or one client address, counted over the rate-limit window. */
+  signInFailures(kind: 'user' | 'ip', who: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -50,6 +52,7 @@ export function redisKeys(prefix: string): RedisKeys {
     // One hash tag per list: its keys stay in one slot on a Redis Cluster.
     hashListEntries: (name, kind) => `${prefix}:hash-list:{${name}}:${kind}`,
     hashListCounts: (name) => `${prefix}:hash-list:{${name}}:counts`,
+    signInFailures: (kind, who) => `${prefix}:desk:sign-in-failures:${kind}:${who}`,
   };
 }
 

@@ -5,7 +5,8 @@ import { unwatchFile, watchFile } from 'node:fs';
 import type { Command } from 'commander';
 import { loadTargetsFile, type Logger } from '../../config/index.ts';
 import { overrideIssues } from '../../extractors/rules/index.ts';
-import { buildServer } from '../../review/index.ts';
+import { buildServer, DEFAULT_SESSION_POLICY } from '../../review/index.ts';
+import { openDeskStore } from '../../review/desk/index.ts';
 import { applyTargets, startWorkers, type WorkerDeps } from '../../workers/index.ts';
 import { DATA_DIR_HELP, positiveInt } from '../options.ts';
 import { openPipeline, withRuntime, type Closer } from '../runtime.ts';
@@ -61,7 +62,9 @@ async function serve(options: ServeOptions, roles: { workers: boolean; scheduler
       logger.info({ concurrency: settings.workerConcurrency }, 'workers started');
     }
     if (roles.http) {
-      const app = buildServer({ logger, index: deps.index, redis: deps.redis, runs: deps.runs, targets: deps.targets });
+      const desk = await openDeskStore(settings.dataDir);
+      closer.add(() => desk.close());
+      const app = buildServer({ pipeline: deps, desk, clock: deps.clock, sessions: DEFAULT_SESSION_POLICY, targetsFile: options.targets, api: [] });
       closer.add(() => app.close());
       const address = await app.listen({ port: settings.httpPort, host: settings.httpHost });
       logger.info({ address }, 'HTTP server listening');
