@@ -61,6 +61,9 @@ export interface PageEvidenceRef {
 export const ALERT_STATUSES = ['new', 'assigned', 'confirmed', 'dismissed', 'escalated', 'referred'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
+/** The statuses of alerts still waiting on someone: the analysts' queue (filter `statuses`). */
+export const OPEN_ALERT_STATUSES: readonly AlertStatus[] = ['new', 'assigned', 'escalated'];
+
 /** Why an alert was dismissed (indexer/decisions.ts says which reasons blame the rules). */
 export const DISMISS_REASONS = [
   'false-positive',
@@ -77,6 +80,11 @@ export interface AlertDecisionInput {
   /** Required when dismissing. */
   reason?: DismissReason;
   comment?: string;
+  /**
+   * Who holds the alert next (user name): required with status 'assigned', optional with
+   * 'escalated' (whom it is escalated to), refused with any other status (indexer/decisions.ts).
+   */
+  assignee?: string;
   /** Who decided (user name); the review desk supplies the signed-in user. */
   actor: string;
   /** ISO time; defaults to now. */
@@ -88,6 +96,7 @@ export interface AlertDecision {
   status: AlertStatus;
   reason?: DismissReason;
   comment?: string;
+  assignee?: string;
   actor: string;
   at: string;
 }
@@ -139,6 +148,14 @@ export interface Alert {
   ruleWeights: Record<string, number>;
   /** The latest analyst decision, if any. */
   decision?: AlertDecision;
+  /**
+   * Who holds the alert while it is open (indexer/decisions.ts: assigneeAfter): set by an
+   * 'assigned' decision (or an 'escalated' one naming someone), kept through an escalation,
+   * cleared by any other status (confirmed, dismissed, referred, or back to new).
+   */
+  assignee?: string;
+  /** When it was first decided: the earliest decision other than 'assigned' or 'new' (statistics). */
+  firstDecidedAt?: string;
   contentHash: string;
   targetId: string;
   /** The first page that raised it. */
@@ -193,11 +210,56 @@ export interface SearchResult {
 
 export interface AlertFilter {
   status?: AlertStatus;
+  /** Any of these (e.g. OPEN_ALERT_STATUSES for the queue); with `status` too, both must hold. Never empty. */
+  statuses?: AlertStatus[];
   category?: Category;
   targetId?: string;
+  assignee?: string;
+  contentHash?: string;
+  /** ISO times, inclusive, on lastSeen. */
+  from?: string;
+  to?: string;
   limit?: number;
   offset?: number;
 }
+
+/**
+ * The alerts of one content (one contentHash: the same text, on however many URLs) that match a
+ * filter, as one queue row: a page flagged in three categories is one row to triage.
+ */
+export interface AlertGroup {
+  contentHash: string;
+  /** The group's highest-ranked matching alert (the queue's order); the group ranks as it does. */
+  top: Alert;
+  /** The matching alerts' categories and ids, in the queue's order (at most one alert per category). */
+  categories: Category[];
+  alertIds: string[];
+  /** Distinct URLs over the group's alerts (each alert's list is capped at MAX_ALERT_URLS). */
+  urlCount: number;
+  /** The largest pageCount of the group's alerts. */
+  pageCount: number;
+}
+
+/** Statistics over the alerts first seen in [from, to] (ISO, inclusive; open-ended when absent). */
+export interface AlertStatsQuery {
+  from?: string;
+  to?: string;
+}
+
+export interface AlertStats {
+  /** Alerts by the ISO week (UTC) of their firstSeen, e.g. '2024-W18', oldest week first. */
+  perCategoryWeek: { week: string; category: Category; alerts: number }[];
+  /** Current status (and dismissal reason) of those alerts; status 'new' counts the undecided. */
+  decisions: { status: AlertStatus; reason?: DismissReason; count: number }[];
+  /**
+   * Per category, hours from firstSeen to firstDecidedAt (the first decision other than
+   * 'assigned' or 'new'; never negative) over the decided alerts: how many, median and 90th percentile.
+   */
+  timeToDecision: { category: Category; decided: number; medianHours: number; p90Hours: number }[];
+}
+
+/** Most content hashes alertsForContent takes, and most alerts it returns. */
+export const MAX_CONTENT_HASHES = 1000;
 
 export interface ScanPagesOptions {
   /** Cursor: the last page id of the previous batch (pages come in id order). */
@@ -228,6 +290,16 @@ export interface SearchIndex {
   search(query: SearchQuery): Promise<SearchResult>;
   /** Ranked by calibrated score, then lastSeen (newest first), then id. */
   listAlerts(filter: AlertFilter): Promise<Alert[]>;
+  /** How many alerts match the filter (paging ignored). */
+  countAlerts(filter: AlertFilter): Promise<number>;
+  /** The matching alerts grouped by content, one row per contentHash, ranked by each group's top alert. */
+  listAlertGroups(filter: AlertFilter): Promise<AlertGroup[]>;
+  /** How many groups (distinct contentHash) have a matching alert (Elasticsearch: exact up to 40,000). */
+  countAlertGroups(filter: AlertFilter): Promise<number>;
+  /** The alerts of these contents (at most MAX_CONTENT_HASHES of each), ranked as the queue. */
+  alertsForContent(contentHashes: readonly string[]): Promise<Alert[]>;
+  /** Weekly counts per category, current decisions and time to decision, for the statistics page. */
+  alertStats(query: AlertStatsQuery): Promise<AlertStats>;
   getAlert(id: string): Promise<Alert | null>;
   /**
    * Records a validated decision: the alert takes its status and keeps it as its latest decision,

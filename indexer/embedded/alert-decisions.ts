@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import { calibratedScore } from '../../extractors/calibration.ts';
 import { changedRules, checkFactors } from '../alert-merge.ts';
-import { CONFIRMING_STATUSES, REASONS_AGAINST_RULE } from '../decisions.ts';
+import { applyDecision, CONFIRMING_STATUSES, REASONS_AGAINST_RULE } from '../decisions.ts';
 import type { Alert, AlertDecision, AlertDecisionRecord, RuleOutcomeCount } from '../types.ts';
 import { alertFromRow, alertToRow } from './page-writer.ts';
 import type { AlertRow } from './page-writer.ts';
@@ -16,6 +16,7 @@ interface DecisionRow {
   previous_status: string;
   reason: string | null;
   comment: string | null;
+  assignee: string | null;
   actor: string;
   at: string;
 }
@@ -34,10 +35,13 @@ export class AlertDecisions {
     this.#db = db;
     const selectAlert = db.prepare('SELECT * FROM alerts WHERE id = ?');
     const insertDecision = db.prepare(
-      `INSERT INTO alert_decisions (alert_id, status, previous_status, reason, comment, actor, at)
-       VALUES (@alert_id, @status, @previous_status, @reason, @comment, @actor, @at)`,
+      `INSERT INTO alert_decisions (alert_id, status, previous_status, reason, comment, assignee, actor, at)
+       VALUES (@alert_id, @status, @previous_status, @reason, @comment, @assignee, @actor, @at)`,
     );
-    const updateStatus = db.prepare('UPDATE alerts SET status = @status, decision_json = @decision_json WHERE id = @id');
+    const updateStatus = db.prepare(
+      `UPDATE alerts SET status = @status, decision_json = @decision_json, assignee = @assignee, first_decided_at = @first_decided_at
+       WHERE id = @id`,
+    );
     const decide = db.transaction((id: string, decision: AlertDecision): Alert | null => {
       const row = selectAlert.get(id) as AlertRow | undefined;
       if (row === undefined) return null;
@@ -47,12 +51,13 @@ export class AlertDecisions {
         previous_status: row.status,
         reason: decision.reason ?? null,
         comment: decision.comment ?? null,
+        assignee: decision.assignee ?? null,
         actor: decision.actor,
         at: decision.at,
       });
-      const alert: Alert = { ...alertFromRow(row), status: decision.status, decision };
-      const { status, decision_json } = alertToRow(alert);
-      updateStatus.run({ id, status, decision_json });
+      const alert = applyDecision(alertFromRow(row), decision);
+      const { status, decision_json, assignee, first_decided_at } = alertToRow(alert);
+      updateStatus.run({ id, status, decision_json, assignee, first_decided_at });
       return alert;
     });
     this.#decide = (id, decision) => decide.immediate(id, decision);
@@ -100,6 +105,7 @@ export class AlertDecisions {
       };
       if (row.reason !== null) record.reason = row.reason as AlertDecisionRecord['reason'];
       if (row.comment !== null) record.comment = row.comment;
+      if (row.assignee !== null) record.assignee = row.assignee;
       return record;
     });
   }

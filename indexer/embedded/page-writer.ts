@@ -75,6 +75,8 @@ export interface AlertRow {
   rule_ids_json: string;
   rule_weights_json: string;
   decision_json: string | null;
+  assignee: string | null;
+  first_decided_at: string | null;
   content_hash: string;
   target_id: string;
   page_id: string;
@@ -103,6 +105,8 @@ export function alertFromRow(row: AlertRow): Alert {
     lastSeen: row.last_seen,
   };
   if (row.decision_json !== null) alert.decision = JSON.parse(row.decision_json) as Alert['decision'];
+  if (row.assignee !== null) alert.assignee = row.assignee;
+  if (row.first_decided_at !== null) alert.firstDecidedAt = row.first_decided_at;
   return alert;
 }
 
@@ -117,6 +121,8 @@ export function alertToRow(alert: Alert): AlertRow {
     rule_ids_json: JSON.stringify(alert.ruleIds),
     rule_weights_json: JSON.stringify(alert.ruleWeights),
     decision_json: alert.decision === undefined ? null : JSON.stringify(alert.decision),
+    assignee: alert.assignee ?? null,
+    first_decided_at: alert.firstDecidedAt ?? null,
     content_hash: alert.contentHash,
     target_id: alert.targetId,
     page_id: alert.pageId,

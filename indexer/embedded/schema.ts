@@ -109,7 +109,24 @@ CREATE TABLE rule_factors (
 ) WITHOUT ROWID;
 `;
 
-const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [(db) => db.exec(V1), (db) => db.exec(V2)];
+// The review desk's queue and statistics (issue 5): who holds an alert, when it was first decided
+// (backfilled from the history: the earliest decision other than 'assigned' or 'new', as
+// indexer/decisions.ts says), and indexes that keep the ranked, filtered queue, its counts, the
+// per-content groups and the first-seen statistics fast at 100,000 alerts (bench/queue-bench.ts).
+const V3_ALERT_QUEUE = `
+ALTER TABLE alerts ADD COLUMN assignee TEXT;
+ALTER TABLE alerts ADD COLUMN first_decided_at TEXT;
+ALTER TABLE alert_decisions ADD COLUMN assignee TEXT;
+UPDATE alerts SET first_decided_at = (
+  SELECT min(d.at) FROM alert_decisions d WHERE d.alert_id = alerts.id AND d.status NOT IN ('assigned', 'new'));
+CREATE INDEX alerts_content_rank ON alerts (content_hash, calibrated_score DESC, last_seen DESC, id);
+CREATE INDEX alerts_category_status_rank ON alerts (category, status, calibrated_score DESC, last_seen DESC, id);
+CREATE INDEX alerts_assignee_rank ON alerts (assignee, status, calibrated_score DESC, last_seen DESC, id)
+  WHERE assignee IS NOT NULL;
+CREATE INDEX alerts_first_seen ON alerts (first_seen, category);
+`;
+
+const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [(db) => db.exec(V1), (db) => db.exec(V2), (db) => db.exec(V3_ALERT_QUEUE)];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

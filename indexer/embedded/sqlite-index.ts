@@ -12,7 +12,10 @@ import type {
   AlertDecision,
   AlertDecisionRecord,
   AlertFilter,
+  AlertGroup,
   AlertObservation,
+  AlertStats,
+  AlertStatsQuery,
   IndexPageResult,
   PageDocument,
   RuleOutcomeCount,
@@ -25,6 +28,8 @@ import type {
 import { timeMs } from '../page-fields.ts';
 import { leadingExcerpt, resolvePaging, resolveSearch } from '../search-input.ts';
 import { AlertDecisions } from './alert-decisions.ts';
+import { AlertQueries } from './alert-queries.ts';
+import { alertStats } from './alert-stats.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { GroupCommitStats, Outcome } from './group-commit.ts';
 import { alertFromRow, createPageWriter, prepareWrite } from './page-writer.ts';
@@ -164,20 +169,27 @@ export class EmbeddedIndex implements SearchIndex {
   }
 
   async listAlerts(filter: AlertFilter): Promise<Alert[]> {
-    const where: string[] = [];
-    const params: Record<string, string | number> = { ...resolvePaging(filter.limit, filter.offset) };
-    for (const [column, value] of [
-      ['status', filter.status],
-      ['category', filter.category],
-      ['target_id', filter.targetId],
-    ] as const) {
-      if (value === undefined) continue;
-      where.push(`${column} = @${column}`);
-      params[column] = value;
-    }
-    const sql = `SELECT * FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY calibrated_score DESC, last_seen DESC, id LIMIT @limit OFFSET @offset`;
-    return (this.#statement(sql).all(params) as Parameters<typeof alertFromRow>[0][]).map(alertFromRow);
+    return this.#alertQueries().list(filter);
+  }
+
+  async countAlerts(filter: AlertFilter): Promise<number> {
+    return this.#alertQueries().count(filter);
+  }
+
+  async listAlertGroups(filter: AlertFilter): Promise<AlertGroup[]> {
+    return this.#alertQueries().groups(filter);
+  }
+
+  async countAlertGroups(filter: AlertFilter): Promise<number> {
+    return this.#alertQueries().countGroups(filter);
+  }
+
+  async alertsForContent(contentHashes: readonly string[]): Promise<Alert[]> {
+    return this.#alertQueries().forContent(contentHashes);
+  }
+
+  async alertStats(query: AlertStatsQuery): Promise<AlertStats> {
+    return alertStats((sql) => this.#statement(sql), query);
   }
 
   async getAlert(id: string): Promise<Alert | null> {
@@ -233,6 +245,11 @@ export class EmbeddedIndex implements SearchIndex {
       throw new NonRetryableError('index-not-initialised', 'call init() before using the embedded index');
     }
     return this.#db;
+  }
+
+  #alertQueries(): AlertQueries {
+    this.#open();
+    return new AlertQueries((sql) => this.#statement(sql));
   }
 
   #alertDecisions(): AlertDecisions {

@@ -5,9 +5,9 @@
 // client): that is how durability is checked after close(). The suite calls init() and closes
 // whatever it opened.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Entity } from '../../extractors/types.ts';
+import type { Category, Entity } from '../../extractors/types.ts';
 import { alertId } from '../../indexer/ids.ts';
-import { MAX_ALERT_URLS } from '../../indexer/types.ts';
+import { MAX_ALERT_URLS, MAX_CONTENT_HASHES } from '../../indexer/types.ts';
 import type { AlertDecision, PageDocument, SearchIndex } from '../../indexer/types.ts';
 import { flaggedPage, makeFlag, makePage, minutesAfter, observe } from './index-fixtures.ts';
 
@@ -305,6 +305,171 @@ export function runIndexContract(name: string, makeIndex: () => Promise<SearchIn
         expect(await index.applyRuleFactors({ 'r-precise': 1.2 })).toEqual({ alertsUpdated: 2 });
         expect((await index.getAlert(fresh))!.calibratedScore).toBe(0.8);
         await expect(index.applyRuleFactors({ 'r-x': Number.NaN })).rejects.toThrow(/factor/);
+      });
+    });
+
+    describe('alert queue and stats', () => {
+      const by = (status: AlertDecision['status'], minutes: number, extra: Partial<AlertDecision> = {}): AlertDecision => ({
+        status, actor: 'analyste-1', at: minutesAfter(T0, minutes), ...extra,
+      });
+
+      /** One page flagged in several categories (scores in the given order), seen at T0 + minutes. */
+      async function pageIn(index: SearchIndex, key: string, scores: Partial<Record<Category, number>>, minutes = 0, url = `https://example.org/${key}`) {
+        const page = makePage({ url, text: `Texte ${key} signalé.`, fetchedAt: minutesAfter(T0, minutes), targetId: `target-${key.charAt(0)}` });
+        const observations = Object.entries(scores).map(([category, score]) => observe(page, category as Category, { score }));
+        await index.indexPage(page, observations);
+        return Object.fromEntries(observations.map((o) => [o.category, o.id])) as Record<Category, string>;
+      }
+
+      it('assigns alerts: the holder is kept through an escalation, changed by one that names someone, cleared when closed', async () => {
+        const index = await open();
+        const id = (await pageIn(index, 'a1', { drugs: 0.8 })).drugs;
+        const other = (await pageIn(index, 'b1', { hate: 0.6 })).hate;
+        expect((await index.getAlert(id))!.assignee).toBeUndefined();
+        expect(await index.decideAlert(id, by('assigned', 10, { assignee: 'alice' }))).toMatchObject({ status: 'assigned', assignee: 'alice' });
+        await index.decideAlert(other, by('assigned', 10, { assignee: 'bob' }));
+        expect((await index.listAlerts({ assignee: 'alice' })).map((a) => a.id)).toEqual([id]);
+        expect(await index.countAlerts({ assignee: 'bob' })).toBe(1);
+        // Assigning is not deciding: no first decision time yet.
+        expect((await index.getAlert(id))!.firstDecidedAt).toBeUndefined();
+
+        await index.decideAlert(id, by('escalated', 20));
+        expect(await index.getAlert(id)).toMatchObject({ status: 'escalated', assignee: 'alice', firstDecidedAt: minutesAfter(T0, 20) });
+        await index.decideAlert(id, by('escalated', 30, { assignee: 'chef' }));
+        expect((await index.getAlert(id))!.assignee).toBe('chef');
+        await index.decideAlert(id, by('confirmed', 40));
+        const closed = await index.getAlert(id);
+        expect(closed!.assignee).toBeUndefined();
+        expect(closed!.firstDecidedAt).toBe(minutesAfter(T0, 20));
+        expect(await index.listAlerts({ assignee: 'chef' })).toEqual([]);
+        expect((await index.alertHistory(id)).map((h) => [h.status, h.assignee])).toEqual([
+          ['assigned', 'alice'],
+          ['escalated', undefined],
+          ['escalated', 'chef'],
+          ['confirmed', undefined],
+        ]);
+        // A new sighting keeps the holder.
+        await index.decideAlert(other, by('escalated', 50));
+        const mirror = makePage({ url: 'https://mirror.example/b1', text: 'Texte b1 signalé.', fetchedAt: minutesAfter(T0, 60) });
+        await index.indexPage(mirror, [observe(mirror, 'hate', { score: 0.6 })]);
+        expect(await index.getAlert(other)).toMatchObject({ status: 'escalated', assignee: 'bob', pageCount: 2 });
+      });
+
+      it('filters the queue by statuses, lastSeen range and content, and counts what it lists', async () => {
+        const index = await open();
+        const a = await pageIn(index, 'a2', { drugs: 0.9, fraud: 0.3 }, 0);
+        const b = await pageIn(index, 'b2', { weapons: 0.7 }, 60);
+        const c = await pageIn(index, 'c2', { hate: 0.5 }, 120);
+        await index.decideAlert(a.fraud, by('dismissed', 130, { reason: 'false-positive' }));
+        await index.decideAlert(b.weapons, by('assigned', 130, { assignee: 'alice' }));
+        await index.decideAlert(c.hate, by('escalated', 130));
+        const open_ = { statuses: ['new', 'assigned', 'escalated'] as AlertDecision['status'][] };
+        expect((await index.listAlerts(open_)).map((x) => x.id)).toEqual([a.drugs, b.weapons, c.hate]);
+        expect(await index.countAlerts(open_)).toBe(3);
+        expect(await index.countAlerts({})).toBe(4);
+        expect(await index.countAlerts({ ...open_, limit: 1, offset: 2 })).toBe(3);
+        expect((await index.listAlerts({ ...open_, limit: 1, offset: 1 })).map((x) => x.id)).toEqual([b.weapons]);
+        expect((await index.listAlerts({ ...open_, status: 'escalated' })).map((x) => x.id)).toEqual([c.hate]);
+        expect(await index.countAlerts({ ...open_, status: 'dismissed' })).toBe(0);
+        // lastSeen range, inclusive at both ends.
+        expect((await index.listAlerts({ from: minutesAfter(T0, 60) })).map((x) => x.id)).toEqual([b.weapons, c.hate]);
+        expect((await index.listAlerts({ from: minutesAfter(T0, 60), to: minutesAfter(T0, 60) })).map((x) => x.id)).toEqual([b.weapons]);
+        expect(await index.countAlerts({ to: minutesAfter(T0, 59) })).toBe(2);
+        const hashA = (await index.getAlert(a.drugs))!.contentHash;
+        expect((await index.listAlerts({ contentHash: hashA })).map((x) => x.id)).toEqual([a.drugs, a.fraud]);
+        expect(await index.countAlerts({ contentHash: hashA, category: 'fraud', targetId: 'target-a' })).toBe(1);
+        await expect(index.listAlerts({ statuses: [] })).rejects.toMatchObject({ code: 'invalid-alert-filter' });
+        await expect(index.countAlerts({ statuses: ['new', 'closed' as AlertDecision['status']] })).rejects.toMatchObject({ code: 'invalid-alert-filter' });
+        await expect(index.listAlerts({ from: 'last tuesday' })).rejects.toThrow(/from/);
+      });
+
+      it('groups the alerts of one content into one row, ranked by its best alert', async () => {
+        const index = await open();
+        const multi = await pageIn(index, 'a3', { drugs: 0.5, fraud: 0.95, weapons: 0.7 }, 0);
+        const mirror = makePage({ url: 'https://mirror.example/a3', text: 'Texte a3 signalé.', fetchedAt: minutesAfter(T0, 5) });
+        await index.indexPage(mirror, [observe(mirror, 'drugs', { score: 0.5 }), observe(mirror, 'fraud', { score: 0.95 })]);
+        const single = await pageIn(index, 'b3', { hate: 0.8 }, 10);
+        const low = await pageIn(index, 'c3', { carding: 0.2 }, 20);
+
+        const groups = await index.listAlertGroups({});
+        expect(groups.map((g) => g.alertIds)).toEqual([[multi.fraud, multi.weapons, multi.drugs], [single.hate], [low.carding]]);
+        expect(groups[0]).toMatchObject({ categories: ['fraud', 'weapons', 'drugs'], urlCount: 2, pageCount: 2 });
+        expect(groups[0]!.top).toEqual(await index.getAlert(multi.fraud));
+        expect(groups[0]!.contentHash).toBe(groups[0]!.top.contentHash);
+        expect(groups[1]).toMatchObject({ categories: ['hate'], urlCount: 1, pageCount: 1 });
+        expect(await index.countAlertGroups({})).toBe(3);
+        expect((await index.listAlertGroups({ limit: 1, offset: 1 })).map((g) => g.top.id)).toEqual([single.hate]);
+
+        // The filter applies to the alerts first: a dismissed category leaves the group, and the next best leads it.
+        await index.decideAlert(multi.fraud, by('dismissed', 30, { reason: 'wrong-category' }));
+        const queue = await index.listAlertGroups({ statuses: ['new', 'assigned', 'escalated'] });
+        expect(queue.map((g) => g.alertIds)).toEqual([[single.hate], [multi.weapons, multi.drugs], [low.carding]]);
+        expect(await index.countAlertGroups({ statuses: ['new'], category: 'drugs' })).toBe(1);
+        expect(await index.countAlertGroups({ status: 'referred' })).toBe(0);
+        expect(await index.listAlertGroups({ status: 'referred' })).toEqual([]);
+      });
+
+      it('gives the alerts of given contents, ranked and bounded', async () => {
+        const index = await open();
+        const a = await pageIn(index, 'a4', { drugs: 0.4, fraud: 0.6 });
+        const b = await pageIn(index, 'b4', { hate: 0.9 });
+        await pageIn(index, 'c4', { weapons: 0.99 });
+        const hashOf = async (id: string) => (await index.getAlert(id))!.contentHash;
+        const found = await index.alertsForContent([await hashOf(a.drugs), await hashOf(b.hate), 'f'.repeat(64), await hashOf(a.drugs)]);
+        expect(found.map((x) => x.id)).toEqual([b.hate, a.fraud, a.drugs]);
+        expect(found[0]).toEqual(await index.getAlert(b.hate));
+        expect(await index.alertsForContent([])).toEqual([]);
+        expect(await index.alertsForContent(['0'.repeat(64)])).toEqual([]);
+        const tooMany = Array.from({ length: MAX_CONTENT_HASHES + 1 }, (_, i) => i.toString(16).padStart(64, '0'));
+        await expect(index.alertsForContent(tooMany)).rejects.toMatchObject({ code: 'invalid-alert-filter' });
+      });
+
+      it('counts alerts per category and ISO week, current decisions, and time to decision', async () => {
+        const index = await open();
+        // T0 is Wednesday 2024-05-01 (ISO week 18); +7 days is week 19; 2024-04-28 (Sunday) is week 17.
+        const day = 24 * 60;
+        const w18a = await pageIn(index, 'a5', { drugs: 0.8, fraud: 0.5 }, 0);
+        const w18b = await pageIn(index, 'b5', { drugs: 0.7 }, 4 * day + 13 * 60); // Sunday 2024-05-05 23:00
+        const w19 = await pageIn(index, 'c5', { drugs: 0.6 }, 5 * day); // Monday 2024-05-06
+        const w17 = await pageIn(index, 'd5', { hate: 0.9 }, -3 * day);
+        await index.decideAlert(w18a.drugs, by('assigned', 30, { assignee: 'alice' }));
+        await index.decideAlert(w18a.drugs, by('confirmed', 120)); // 2 h after first sight
+        await index.decideAlert(w18a.drugs, by('referred', 600)); // later decisions do not move the first
+        await index.decideAlert(w18b.drugs, by('dismissed', 4 * day + 13 * 60 + 240, { reason: 'false-positive' })); // 4 h
+        await index.decideAlert(w19.drugs, by('escalated', 5 * day + 30 * 60)); // 30 h
+        await index.decideAlert(w18a.fraud, by('dismissed', 60, { reason: 'duplicate' })); // 1 h
+        await index.decideAlert(w17.hate, by('new', 10)); // back to the queue: not a decision
+
+        const all = await index.alertStats({});
+        expect(all.perCategoryWeek).toEqual([
+          { week: '2024-W17', category: 'hate', alerts: 1 },
+          { week: '2024-W18', category: 'drugs', alerts: 2 },
+          { week: '2024-W18', category: 'fraud', alerts: 1 },
+          { week: '2024-W19', category: 'drugs', alerts: 1 },
+        ]);
+        expect(all.decisions).toEqual([
+          { status: 'new', count: 1 },
+          { status: 'dismissed', reason: 'duplicate', count: 1 },
+          { status: 'dismissed', reason: 'false-positive', count: 1 },
+          { status: 'escalated', count: 1 },
+          { status: 'referred', count: 1 },
+        ]);
+        expect(all.timeToDecision).toEqual([
+          { category: 'drugs', decided: 3, medianHours: 4, p90Hours: expect.any(Number) },
+          { category: 'fraud', decided: 1, medianHours: 1, p90Hours: 1 },
+        ]);
+        const drugs = all.timeToDecision[0]!;
+        expect(drugs.p90Hours).toBeGreaterThan(4);
+        expect(drugs.p90Hours).toBeLessThanOrEqual(30);
+
+        const week18 = await index.alertStats({ from: T0, to: minutesAfter(T0, 5 * day - 1) });
+        expect(week18.perCategoryWeek).toEqual([
+          { week: '2024-W18', category: 'drugs', alerts: 2 },
+          { week: '2024-W18', category: 'fraud', alerts: 1 },
+        ]);
+        expect(week18.timeToDecision.map((t) => [t.category, t.decided, t.medianHours])).toEqual([['drugs', 2, 3], ['fraud', 1, 1]]);
+        expect(await index.alertStats({ from: '2030-01-01T00:00:00Z' })).toEqual({ perCategoryWeek: [], decisions: [], timeToDecision: [] });
+        await expect(index.alertStats({ to: 'soon' })).rejects.toThrow(/to/);
       });
     });
 

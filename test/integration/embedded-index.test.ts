@@ -160,13 +160,36 @@ await index.close();
     await index.close();
     // Take the file back to version 1 as an earlier Vigie left it.
     const db = new Database(path.join(dataDir, 'index.sqlite'));
-    db.exec(`DROP TABLE alert_decisions; DROP TABLE rule_factors; DROP INDEX alerts_calibrated_rank; DROP INDEX alerts_status_calibrated_rank;
+    db.exec(`DROP INDEX alerts_content_rank; DROP INDEX alerts_category_status_rank; DROP INDEX alerts_assignee_rank; DROP INDEX alerts_first_seen;
+      ALTER TABLE alerts DROP COLUMN assignee; ALTER TABLE alerts DROP COLUMN first_decided_at;
+      DROP TABLE alert_decisions; DROP TABLE rule_factors; DROP INDEX alerts_calibrated_rank; DROP INDEX alerts_status_calibrated_rank;
       ALTER TABLE alerts DROP COLUMN calibrated_score; ALTER TABLE alerts DROP COLUMN rule_weights_json; ALTER TABLE alerts DROP COLUMN decision_json;
       UPDATE meta SET value = '1' WHERE key = 'schema_version';`);
     db.close();
     const reopened = await open();
     expect(await reopened.getAlert(observations[0]!.id)).toMatchObject({ score: 0.66, calibratedScore: 0.66, ruleWeights: {} });
     expect(await reopened.decideAlert(observations[0]!.id, { status: 'confirmed', actor: 'a', at: '2024-05-02T00:00:00Z' })).toMatchObject({ status: 'confirmed' });
+  });
+
+  it('migrates a version 2 file: decided alerts get their first decision time from the history', async () => {
+    const index = await open();
+    const { page, observations } = flaggedPage('drugs');
+    await index.indexPage(page, observations);
+    const id = observations[0]!.id;
+    await index.decideAlert(id, { status: 'assigned', assignee: 'a', actor: 'a', at: '2024-05-02T00:00:00.000Z' });
+    await index.decideAlert(id, { status: 'dismissed', reason: 'duplicate', actor: 'a', at: '2024-05-03T00:00:00.000Z' });
+    await index.decideAlert(id, { status: 'confirmed', actor: 'a', at: '2024-05-04T00:00:00.000Z' });
+    await index.close();
+    // Take the file back to version 2 (issue 4's schema).
+    const db = new Database(path.join(dataDir, 'index.sqlite'));
+    db.exec(`DROP INDEX alerts_content_rank; DROP INDEX alerts_category_status_rank; DROP INDEX alerts_assignee_rank; DROP INDEX alerts_first_seen;
+      ALTER TABLE alerts DROP COLUMN assignee; ALTER TABLE alerts DROP COLUMN first_decided_at; ALTER TABLE alert_decisions DROP COLUMN assignee;
+      UPDATE meta SET value = '2' WHERE key = 'schema_version';`);
+    db.close();
+    const reopened = await open();
+    expect(await reopened.getAlert(id)).toMatchObject({ status: 'confirmed', firstDecidedAt: '2024-05-03T00:00:00.000Z' });
+    expect((await reopened.alertHistory(id)).map((h) => h.assignee)).toEqual([undefined, undefined, undefined]);
+    expect(await reopened.countAlerts({ statuses: ['confirmed'] })).toBe(1);
   });
 
   it('refuses a file written by a newer schema version', async () => {
