@@ -2,20 +2,28 @@
 // with review/http/route.ts), its OpenAPI document, the web app, health and readiness, metrics.
 // Binds to 127.0.0.1 unless configured otherwise.
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { registerSessionRoutes } from './auth/sign-in.ts';
 import type { DeskContext } from './http/context.ts';
 import { HttpError, errorBody, type ErrorCode } from './http/errors.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { registerAuditRoutes } from './routes/audit-routes.ts';
+import { registerStatsRoutes } from './routes/stats-routes.ts';
 import { registerUserRoutes } from './routes/user-routes.ts';
+import { registerWebApp } from './http/web-app.ts';
 
 const READY_CHECK_TIMEOUT_MS = 1000;
 /** Request bodies above this are refused (a YAML import of many targets fits easily). */
 const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 /** Every route file registers its routes here; one line each. */
-const ROUTE_FILES: ReadonlyArray<(app: FastifyInstance, ctx: DeskContext) => void> = [registerSessionRoutes, registerUserRoutes, registerAuditRoutes];
+const ROUTE_FILES: ReadonlyArray<(app: FastifyInstance, ctx: DeskContext) => void> = [
+  registerSessionRoutes,
+  registerUserRoutes,
+  registerAuditRoutes,
+  registerStatsRoutes,
+  registerWebApp,
+];
 
 /** A check that does not answer in time is a failed check (Redis commands queue while it is down). */
 async function withTimeout(check: Promise<boolean>, timeoutMs: number): Promise<boolean> {
@@ -43,7 +51,7 @@ const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
 export function buildServer(ctx: DeskContext): FastifyInstance {
   const app = Fastify({
     loggerInstance: ctx.pipeline.logger.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     // Errors Fastify raises before routing (a malformed URL, a bad body) get the API's shape too.
     frameworkErrors: (err, _request, reply) => {

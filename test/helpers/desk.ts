@@ -72,10 +72,12 @@ export async function startTestDesk(label: string, options: TestDeskOptions = {}
 
   const client = (credentials: { cookie?: string; csrfToken?: string | null; bearer?: string }): DeskClient => {
     const request = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
-      const headers: Record<string, string> = { ...extra };
+      const headers: Record<string, string> = {};
       if (credentials.cookie) headers.cookie = credentials.cookie;
       if (credentials.csrfToken && method !== 'GET') headers['x-csrf-token'] = credentials.csrfToken;
       if (credentials.bearer) headers.authorization = `Bearer ${credentials.bearer}`;
+      // The caller's headers win: a test can send a wrong CSRF token or none.
+      Object.assign(headers, extra);
       let payload: string | Uint8Array | undefined;
       if (body !== undefined) {
         if (typeof body === 'string' || Buffer.isBuffer(body)) payload = body;
