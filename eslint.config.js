@@ -1,6 +1,7 @@
 // Lint rules from the design conventions: no floating promises, consistent type imports.
 // Circular imports are checked by test/unit/no-import-cycles.test.ts.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -17,6 +18,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // The desk's web app: plain browser modules (no build step), checked as browser code.
+    files: ['review/web/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'module' },
   },
   {
     // Tests poke at loosely shaped JSON output; `any` there keeps assertions readable.
