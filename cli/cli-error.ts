@@ -9,7 +9,8 @@ export class CliError extends Error {
   }
 }
 
-/** Exit codes (sysexits.h): a bad configuration file, a missing service, bad usage. */
+/** Exit codes (sysexits.h): a bad configuration file, a missing service, bad usage, refused data. */
 export const EXIT_USAGE = 64;
+export const EXIT_DATAERR = 65;
 export const EXIT_UNAVAILABLE = 69;
 export const EXIT_CONFIG = 78;

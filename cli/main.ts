@@ -12,6 +12,7 @@ import { registerRulesCommand } from './commands/rules.ts';
 import { registerSearchCommand } from './commands/search.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerTargetsCommand } from './commands/targets.ts';
+import { registerUsersCommand } from './commands/users.ts';
 
 export function buildProgram(): Command {
   const program = new Command('vigie')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerEvidenceCommand(program);
   registerHashesCommand(program);
   registerRulesCommand(program);
+  registerUsersCommand(program);
   return program;
 }
 
