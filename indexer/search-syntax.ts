@@ -231,7 +231,7 @@ class Parser {
   #unary(depth: number): SearchNode | null {
     const lexeme = this.#peek();
     if (lexeme === undefined) throw new SearchSyntaxError('the query ends where a term was expected', this.length);
-    if (depth >= MAX_QUERY_DEPTH) throw new SearchSyntaxError(`nested more than ${MAX_QUERY_DEPTH} levels deep`, lexeme.position);
+    if (depth > MAX_QUERY_DEPTH) throw new SearchSyntaxError(`nested more than ${MAX_QUERY_DEPTH} levels deep`, lexeme.position);
     if (lexeme.type === 'not' || lexeme.type === 'minus') {
       this.#at += 1;
       const child = this.#unary(depth + 1);
