@@ -4,7 +4,7 @@
 // they touch.
 import type { estypes } from '@elastic/elasticsearch';
 import { CONFIRMING_STATUSES, REASONS_AGAINST_RULE } from '../decisions.ts';
-import type { AlertDecision, AlertDecisionRecord, AlertStatus, RuleOutcomeCount } from '../types.ts';
+import type { Alert, AlertDecision, AlertDecisionRecord, AlertStatus, RuleOutcomeCount } from '../types.ts';
 import type { IndexNames } from './mappings.ts';
 import { RECALIBRATE_ALERT_SCRIPT } from './write-bodies.ts';
 
@@ -18,21 +18,24 @@ export interface EsDecisionSource extends AlertDecisionRecord {
   recordedMs: number;
 }
 
-/** Sets the alert's status and latest decision, only if nobody changed the alert since it was read. */
+/**
+ * Sets what a decision changes on the alert (indexer/decisions.ts: applyDecision): status, latest
+ * decision, holder and first decision time, only if nobody changed the alert since it was read.
+ * A holder or time the decision clears is set to null, which alertFromSource reads as absent.
+ */
 export function decisionUpdateRequest(
   names: IndexNames,
-  id: string,
-  decision: AlertDecision,
+  decided: Alert,
   read: { seqNo: number; primaryTerm: number },
   refresh: estypes.Refresh,
 ): estypes.UpdateRequest {
   return {
     index: names.alerts,
-    id,
+    id: decided.id,
     if_seq_no: read.seqNo,
     if_primary_term: read.primaryTerm,
     refresh,
-    doc: { status: decision.status, decision },
+    doc: { status: decided.status, decision: decided.decision, assignee: decided.assignee ?? null, firstDecidedAt: decided.firstDecidedAt ?? null },
   };
 }
 

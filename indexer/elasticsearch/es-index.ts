@@ -14,7 +14,10 @@ import type {
   AlertDecision,
   AlertDecisionRecord,
   AlertFilter,
+  AlertGroup,
   AlertObservation,
+  AlertStats,
+  AlertStatsQuery,
   IndexPageResult,
   PageDocument,
   RuleOutcomeCount,
@@ -27,6 +30,17 @@ import type {
 import { resolveSearch } from '../search-input.ts';
 import { bulkItemError, wrapEsError } from './es-errors.ts';
 import { changedRules, checkFactors } from '../alert-merge.ts';
+import { applyDecision } from '../decisions.ts';
+import {
+  alertCountRequest,
+  alertGroupCountFrom,
+  alertGroupCountRequest,
+  alertGroupsFrom,
+  alertGroupsRequest,
+  alertListRequest,
+  alertsForContentRequest,
+} from './alert-bodies.ts';
+import { alertStatsFrom, alertStatsRequest } from './stats-bodies.ts';
 import {
   CALIBRATION_DOC_ID,
   decisionRecordRequest,
@@ -41,7 +55,7 @@ import {
 import type { EsDecisionSource } from './decision-bodies.ts';
 import { indexNames, indexRequests } from './mappings.ts';
 import type { IndexNames } from './mappings.ts';
-import { alertListRequest, pageScanRequest, pageSearchRequest, searchHitFrom, totalOf } from './search-bodies.ts';
+import { pageScanRequest, pageSearchRequest, searchHitFrom, totalOf } from './search-bodies.ts';
 import type { EsHitSource } from './search-bodies.ts';
 import { alertFromSource, indexPageOperations, pageFromSource } from './write-bodies.ts';
 import type { EsAlertSource, EsPageSource } from './write-bodies.ts';
@@ -150,6 +164,36 @@ export class ElasticsearchIndex implements SearchIndex {
     return response.hits.hits.flatMap((hit) => (hit._source === undefined ? [] : [alertFromSource(hit._source)]));
   }
 
+  async countAlerts(filter: AlertFilter): Promise<number> {
+    const request = alertCountRequest(this.names, filter);
+    return (await this.#call('cannot count alerts', () => this.#client.count(request))).count;
+  }
+
+  async listAlertGroups(filter: AlertFilter): Promise<AlertGroup[]> {
+    const request = alertGroupsRequest(this.names, filter);
+    const response = await this.#call('cannot list alert groups', () => this.#client.search(request));
+    return alertGroupsFrom(response.hits.hits);
+  }
+
+  async countAlertGroups(filter: AlertFilter): Promise<number> {
+    const request = alertGroupCountRequest(this.names, filter);
+    const response = await this.#call('cannot count alert groups', () => this.#client.search(request));
+    return alertGroupCountFrom(response.aggregations as Record<string, unknown> | undefined);
+  }
+
+  async alertsForContent(contentHashes: readonly string[]): Promise<Alert[]> {
+    const request = alertsForContentRequest(this.names, contentHashes);
+    if (request === null) return [];
+    const response = await this.#call('cannot read the alerts of these contents', () => this.#client.search<EsAlertSource>(request));
+    return response.hits.hits.flatMap((hit) => (hit._source === undefined ? [] : [alertFromSource(hit._source)]));
+  }
+
+  async alertStats(query: AlertStatsQuery): Promise<AlertStats> {
+    const request = alertStatsRequest(this.names, query);
+    const response = await this.#call('cannot compute alert statistics', () => this.#client.search(request));
+    return alertStatsFrom(response.aggregations as Record<string, unknown> | undefined);
+  }
+
   async getAlert(id: string): Promise<Alert | null> {
     const response = await this.#call(`cannot read alert ${id}`, () =>
       this.#client.get<EsAlertSource>({ index: this.names.alerts, id, _source_excludes: ['pageIds'] }, { ignore: [404] }),
@@ -164,8 +208,9 @@ export class ElasticsearchIndex implements SearchIndex {
       );
       if (!read.found || read._source === undefined || read._seq_no === undefined || read._primary_term === undefined) return null;
       const alert = alertFromSource(read._source);
+      const decided = applyDecision(alert, decision);
       try {
-        await this.#client.update(decisionUpdateRequest(this.names, id, decision, { seqNo: read._seq_no, primaryTerm: read._primary_term }, this.#refresh));
+        await this.#client.update(decisionUpdateRequest(this.names, decided, { seqNo: read._seq_no, primaryTerm: read._primary_term }, this.#refresh));
       } catch (err) {
         // Someone else changed the alert since we read it (a merge, another decision): read again.
         if (err instanceof errors.ResponseError && err.statusCode === 409 && attempt < DECISION_ATTEMPTS) continue;
@@ -174,7 +219,7 @@ export class ElasticsearchIndex implements SearchIndex {
       await this.#call(`cannot append the decision on alert ${id} to its history`, () =>
         this.#client.index(decisionRecordRequest(this.names, id, alert.status, decision, Date.now(), this.#refresh)),
       );
-      return { ...alert, status: decision.status, decision };
+      return decided;
     }
   }
 

@@ -104,6 +104,8 @@ export function pagesMappings(): estypes.MappingTypeMapping {
       flags: storedOnly,
       host: keyword,
       hostSuffixes: keyword,
+      // Registrable domain: the search's domain facet and the entity graph's sites.
+      site: keyword,
       categories: keyword,
       entityKeys: longKeyword,
     },
@@ -124,6 +126,8 @@ export function alertsMappings(): estypes.MappingTypeMapping {
       ruleIds: keyword,
       ruleWeights: storedOnly,
       decision: decisionProperties(),
+      assignee: keyword,
+      firstDecidedAt: { type: 'date' },
       contentHash: keyword,
       targetId: keyword,
       pageId: keyword,
@@ -141,6 +145,7 @@ function decisionProperties(): estypes.MappingProperty {
     properties: {
       status: keyword,
       reason: keyword,
+      assignee: keyword,
       actor: keyword,
       at: { type: 'date' },
       comment: { type: 'keyword', index: false, doc_values: false },

@@ -1,7 +1,7 @@
 // Request bodies for reading: page search and the alert queue, and the mapping of their hits.
 import type { estypes } from '@elastic/elasticsearch';
 import type { Category } from '../../extractors/types.ts';
-import type { AlertFilter, ScanPagesOptions, SearchHit } from '../types.ts';
+import type { ScanPagesOptions, SearchHit } from '../types.ts';
 import type { ResolvedSearch } from '../search-input.ts';
 import { resolvePaging } from '../search-input.ts';
 import { canonicalTime } from '../page-fields.ts';
@@ -80,24 +80,6 @@ export function searchHitFrom(hit: estypes.SearchHit<EsHitSource>): SearchHit {
 export function totalOf(total: estypes.SearchTotalHits | number | undefined): number {
   if (total === undefined) return 0;
   return typeof total === 'number' ? total : total.value;
-}
-
-/** The alert queue: highest calibrated score first, then most recently seen, then id for a stable order. */
-export function alertListRequest(index: string, filter: AlertFilter): estypes.SearchRequest {
-  const { limit, offset } = resolvePaging(filter.limit, filter.offset);
-  const conditions: estypes.QueryDslQueryContainer[] = [];
-  if (filter.status !== undefined) conditions.push(term('status', filter.status));
-  if (filter.category !== undefined) conditions.push(term('category', filter.category));
-  if (filter.targetId !== undefined) conditions.push(term('targetId', filter.targetId));
-  return {
-    index,
-    from: offset,
-    size: limit,
-    query: { bool: { filter: conditions } },
-    // Alerts stored before calibration lack calibratedScore and sort last until recalibrated.
-    sort: [{ calibratedScore: { order: 'desc', missing: '_last' } }, { lastSeen: { order: 'desc' } }, { id: { order: 'asc' } }],
-    _source: { excludes: ['pageIds'] },
-  };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Alert, AlertObservation, PageDocument } from '../types.ts';
 import { MAX_ALERT_URLS } from '../types.ts';
 import { canonicalObservation, newAlert, observationWeights } from '../alert-merge.ts';
 import type { RuleFactors } from '../alert-merge.ts';
-import { canonicalTime, hostOf, hostSuffixes, pageCategories, pageEntityKeys, timeMs } from '../page-fields.ts';
+import { canonicalTime, hostOf, hostSuffixes, pageCategories, pageEntityKeys, siteOfHost, timeMs } from '../page-fields.ts';
 import type { IndexNames } from './mappings.ts';
 
 /** What is stored for a page: the document itself plus the fields filters need. */
@@ -13,6 +13,8 @@ export interface EsPageSource extends PageDocument {
   fetchedTime: string;
   host: string;
   hostSuffixes: string[];
+  /** The registrable domain of the host (page-fields.ts siteOfHost): the domain facet and the entity graph's sites. */
+  site: string;
   categories: string[];
   entityKeys: string[];
 }
@@ -29,6 +31,7 @@ export function pageSource(page: PageDocument): EsPageSource {
     fetchedTime: canonicalTime(page.fetchedAt, 'fetchedAt'),
     host,
     hostSuffixes: hostSuffixes(host),
+    site: siteOfHost(host),
     categories: pageCategories(page),
     entityKeys: pageEntityKeys(page),
   };
@@ -61,6 +64,9 @@ export function alertFromSource(source: Partial<EsAlertSource>): Alert {
   alert.calibratedScore = source.calibratedScore ?? source.score;
   alert.ruleWeights = source.ruleWeights ?? {};
   if (source.decision !== undefined && source.decision !== null) alert.decision = source.decision;
+  // A decision that clears them stores null (a partial update cannot remove a field).
+  if (typeof source.assignee === 'string') alert.assignee = source.assignee;
+  if (typeof source.firstDecidedAt === 'string') alert.firstDecidedAt = source.firstDecidedAt;
   return alert as Alert;
 }
 

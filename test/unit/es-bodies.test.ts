@@ -6,7 +6,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
 import { mergeObservation, newAlert } from '../../indexer/alert-merge.ts';
 import { alertsMappings, indexNames, pagesIndexRequest, pagesMappings, textAnalysisSettings, TEXT_ANALYZER } from '../../indexer/elasticsearch/mappings.ts';
-import { alertListRequest, pageScanRequest, pageSearchRequest, searchHitFrom, totalOf } from '../../indexer/elasticsearch/search-bodies.ts';
+import { pageScanRequest, pageSearchRequest, searchHitFrom, totalOf } from '../../indexer/elasticsearch/search-bodies.ts';
 import type { EsHitSource } from '../../indexer/elasticsearch/search-bodies.ts';
 import {
   ALERT_RETRY_ON_CONFLICT,
@@ -20,6 +20,7 @@ import {
 import type { EsAlertSource } from '../../indexer/elasticsearch/write-bodies.ts';
 import { resolveSearch } from '../../indexer/search-input.ts';
 import { changedRules } from '../../indexer/alert-merge.ts';
+import { applyDecision } from '../../indexer/decisions.ts';
 import { calibratedScore } from '../../extractors/calibration.ts';
 import {
   decisionRecordRequest,
@@ -223,9 +224,15 @@ describe('decision bodies', () => {
   const decision = { status: 'dismissed' as const, reason: 'false-positive' as const, actor: 'ana', at: '2024-05-02T08:00:00.000Z' };
 
   it('updates the alert only if unchanged since read, and creates (never overwrites) a history line', () => {
-    expect(decisionUpdateRequest(NAMES, 'al-1', decision, { seqNo: 4, primaryTerm: 1 }, 'wait_for')).toEqual({
-      index: NAMES.alerts, id: 'al-1', if_seq_no: 4, if_primary_term: 1, refresh: 'wait_for', doc: { status: 'dismissed', decision },
+    const alert = { ...newAlert(observe(makePage(), 'drugs')), id: 'al-1', assignee: 'alice' };
+    const decided = applyDecision(alert, decision);
+    expect(decisionUpdateRequest(NAMES, decided, { seqNo: 4, primaryTerm: 1 }, 'wait_for')).toEqual({
+      index: NAMES.alerts, id: 'al-1', if_seq_no: 4, if_primary_term: 1, refresh: 'wait_for',
+      // Dismissing clears the holder (null: a partial update cannot remove a field) and is the first decision.
+      doc: { status: 'dismissed', decision, assignee: null, firstDecidedAt: decision.at },
     });
+    const assigned = applyDecision(alert, { status: 'assigned', assignee: 'bob', actor: 'ana', at: decision.at });
+    expect(decisionUpdateRequest(NAMES, assigned, { seqNo: 4, primaryTerm: 1 }, false).doc).toMatchObject({ assignee: 'bob', firstDecidedAt: null });
     const record = decisionRecordRequest(NAMES, 'al-1', 'new', decision, 1234, false);
     expect(record).toEqual({
       index: NAMES.decisions, op_type: 'create', refresh: false,
@@ -307,18 +314,6 @@ describe('search bodies', () => {
     expect(searchHitFrom(hit)).toEqual({ ...source, snippet: 'vente de cocaïne pure' });
     expect(totalOf({ value: 7, relation: 'eq' })).toBe(7);
     expect(totalOf(3)).toBe(3);
-  });
-
-  it('lists alerts by score, lastSeen and id with filters, without pageIds', () => {
-    expect(alertListRequest(NAMES.alerts, { status: 'new', category: 'hate', targetId: 't', limit: 10, offset: 20 })).toEqual({
-      index: NAMES.alerts,
-      from: 20,
-      size: 10,
-      query: { bool: { filter: [{ term: { status: 'new' } }, { term: { category: 'hate' } }, { term: { targetId: 't' } }] } },
-      sort: [{ calibratedScore: { order: 'desc', missing: '_last' } }, { lastSeen: { order: 'desc' } }, { id: { order: 'asc' } }],
-      _source: { excludes: ['pageIds'] },
-    });
-    expect(alertListRequest(NAMES.alerts, {})).toMatchObject({ from: 0, size: 20, query: { bool: { filter: [] } } });
   });
 });
 
