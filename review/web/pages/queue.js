@@ -1,0 +1,315 @@
+// The analysts' queue: alerts ranked by score and recency, one server page at a time (the queue
+// can hold 100,000 alerts; only the visible page is fetched and drawn). Filters live in the URL so
+// a view can be linked. Keyboard triage: j/k select, Enter/o open, d/c/r/a decide, x check, ? help.
+import { api } from '../api.js';
+import { askAssignee, askDismissReason, decide, notAShortcut, showShortcutHelp } from '../decisions.js';
+import { announce, formatTime, h, mount } from '../dom.js';
+import { lang, t } from '../i18n.js';
+import { ALERT_STATUSES, CATEGORIES } from '../vocab.js';
+import { openReferralDialog } from './referral-dialog.js';
+
+const PAGE_SIZE = 50;
+const FILTERS = ['status', 'category', 'target', 'assignee', 'from', 'to', 'group'];
+
+/** @typedef {{ alert: any, ids: string[], urlCount: number, groupSize: number }} Row */
+
+/**
+ * The URL's filters as the API's query (dates are whole days, in UTC).
+ * @param {URLSearchParams} query
+ */
+export function apiQuery(query) {
+  const status = query.get('status') ?? 'open';
+  const page = Math.max(1, Number(query.get('page')) || 1);
+  return {
+    ...(status === 'open' ? { queue: 'open' } : status === 'all' ? {} : { status }),
+    category: query.get('category'),
+    target: query.get('target'),
+    assignee: query.get('assignee'),
+    from: query.get('from') ? `${query.get('from')}T00:00:00.000Z` : undefined,
+    to: query.get('to') ? `${query.get('to')}T23:59:59.999Z` : undefined,
+    group: query.get('group') === 'content' ? 'content' : undefined,
+    limit: PAGE_SIZE,
+    offset: (page - 1) * PAGE_SIZE,
+  };
+}
+
+/** @param {any} answer GET /api/v1/alerts, flat or grouped by content */
+function rowsOf(answer) {
+  if (Array.isArray(answer.groups)) {
+    return answer.groups.map((/** @type {any} */ g) => ({ alert: g.top, ids: g.alertIds, urlCount: g.urlCount, groupSize: g.alertIds.length }));
+  }
+  return answer.alerts.map((/** @type {any} */ a) => ({ alert: a, ids: [a.id], urlCount: a.urls?.length ?? 0, groupSize: 1 }));
+}
+
+/** @param {import('../app.js').PageContext} ctx */
+export default async function queue(ctx) {
+  ctx.setTitle(t('queue.title'));
+  const canDecide = ctx.me.capabilities.includes('alerts:decide');
+  const canRefer = ctx.me.capabilities.includes('referrals:write');
+  /** @type {Row[]} */
+  let rows = [];
+  let total = 0;
+  let selected = 0;
+  /** @type {Set<string>} alert ids of checked rows (a group's row stands for all its ids) */
+  const checked = new Set();
+  let query = new URLSearchParams(location.search);
+
+  const tbody = h('tbody');
+  const caption = h('caption');
+  const checkedCount = h('span', { class: 'count', 'aria-live': 'polite' });
+  const pager = h('nav', { class: 'pager', 'aria-label': t('queue.pager') });
+  const bulk = h(
+    'div',
+    { class: 'toolbar', role: 'group', 'aria-label': t('queue.bulk') },
+    checkedCount,
+    canDecide && h('button', { type: 'button', onclick: () => void act(checkedRows(), 'confirm') }, t('decide.confirm')),
+    canDecide && h('button', { type: 'button', onclick: () => void act(checkedRows(), 'dismiss') }, t('decide.dismiss')),
+    canDecide && h('button', { type: 'button', onclick: () => void act(checkedRows(), 'assign') }, t('decide.assign')),
+    h('span', { class: 'spacer' }),
+    h('button', { type: 'button', onclick: () => void showShortcutHelp() }, t('queue.help')),
+  );
+  const selectPage = h('input', {
+    type: 'checkbox',
+    'aria-label': t('queue.select-page'),
+    onchange: (/** @type {Event} */ event) => {
+      const on = /** @type {HTMLInputElement} */ (event.target).checked;
+      for (const row of rows) for (const id of row.ids) setChecked(id, on);
+      draw();
+    },
+  });
+  const table = h(
+    'table',
+    { class: 'queue' },
+    caption,
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', { scope: 'col' }, selectPage),
+        ['score', 'category', 'target', 'url', 'status', 'assignee', 'last-seen'].map((col) => h('th', { scope: 'col' }, t(`queue.col-${col}`))),
+      ),
+    ),
+    tbody,
+  );
+  mount(ctx.main, h('h1', null, t('queue.title')), filterForm(), bulk, table, pager);
+
+  function filterForm() {
+    const field = (/** @type {string} */ name, /** @type {HTMLElement} */ control) => h('label', null, t(`queue.${name}`), control);
+    const select = (/** @type {string} */ name, /** @type {Array<[string, string]>} */ options, /** @type {string} */ fallback) =>
+      h('select', { name }, options.map(([value, label]) => h('option', { value, selected: (query.get(name) ?? fallback) === value }, label)));
+    const form = h(
+      'form',
+      { class: 'filters', role: 'search', 'aria-label': t('queue.filter') },
+      field('status', select('status', [['open', t('status.open')], ['all', t('common.all')], ...ALERT_STATUSES.map((s) => /** @type {[string, string]} */ ([s, t(`status.${s}`)]))], 'open')),
+      field('category', select('category', [['', t('common.all')], ...CATEGORIES.map((c) => /** @type {[string, string]} */ ([c, t(`category.${c}`)]))], '')),
+      field('target', h('input', { name: 'target', value: query.get('target') ?? '', size: 14 })),
+      field('assignee', h('input', { name: 'assignee', value: query.get('assignee') ?? '', size: 12 })),
+      field('from', h('input', { name: 'from', type: 'date', value: query.get('from') ?? '' })),
+      field('to', h('input', { name: 'to', type: 'date', value: query.get('to') ?? '' })),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'group', value: 'content', checked: query.get('group') === 'content' }), ' ', t('queue.group')),
+      h('button', { type: 'submit', class: 'primary' }, t('queue.filter')),
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      const next = new URLSearchParams();
+      for (const name of FILTERS) {
+        const value = String(data.get(name) ?? '').trim();
+        if (value && !(name === 'status' && value === 'open')) next.set(name, value);
+      }
+      go(next);
+    });
+    // The group toggle applies at once: it changes what a row is.
+    form.querySelector('input[name=group]')?.addEventListener('change', () => form.requestSubmit());
+    return form;
+  }
+
+  /** @param {URLSearchParams} next */
+  function go(next) {
+    const search = next.toString();
+    history.pushState(null, '', `/queue${search ? `?${search}` : ''}`);
+    query = next;
+    checked.clear();
+    selected = 0;
+    void load();
+  }
+
+  async function load() {
+    const answer = await api.get('/alerts', apiQuery(query));
+    rows = rowsOf(answer);
+    total = answer.total ?? rows.length;
+    selected = Math.min(selected, Math.max(0, rows.length - 1));
+    draw();
+  }
+
+  function draw() {
+    caption.textContent = t('queue.caption', { total });
+    mount(tbody, rows.length === 0 ? h('tr', null, h('td', { colspan: 8 }, t('queue.empty'))) : rows.map(rowElement));
+    checkedCount.textContent = t('queue.checked', { count: checked.size });
+    selectPage.checked = rows.length > 0 && rows.every((row) => row.ids.every((id) => checked.has(id)));
+    drawPager();
+  }
+
+  /**
+   * @param {Row} row
+   * @param {number} i
+   */
+  function rowElement(row, i) {
+    const { alert } = row;
+    const href = `/alerts/${encodeURIComponent(alert.id)}`;
+    const category = alert.categoryLabel?.[lang()] ?? t(`category.${alert.category}`);
+    const tr = h(
+      'tr',
+      { 'aria-selected': String(i === selected), tabindex: -1, 'data-id': alert.id, onclick: () => select(i, false) },
+      h(
+        'td',
+        null,
+        h('input', {
+          type: 'checkbox',
+          checked: row.ids.every((id) => checked.has(id)),
+          'aria-label': t('queue.select-row', { id: `${category} ${alert.urls?.[0] ?? alert.id}` }),
+          onchange: () => toggle(i),
+        }),
+      ),
+      h('td', { class: 'num score' }, Number(alert.calibratedScore ?? alert.score).toFixed(2)),
+      h('td', null, category, row.groupSize > 1 && h('span', { class: 'muted' }, ' · ', t('queue.alerts-in-group', { count: row.groupSize }))),
+      h('td', null, alert.targetId),
+      h(
+        'td',
+        null,
+        h('a', { class: 'url', href, title: alert.urls?.[0] ?? '' }, alert.urls?.[0] ?? alert.id),
+        row.urlCount > 1 && h('span', { class: 'muted' }, t('queue.urls', { count: row.urlCount })),
+      ),
+      h('td', null, h('span', { class: `status status-${alert.status}` }, t(`status.${alert.status}`))),
+      h('td', null, alert.assignee ?? ''),
+      h('td', null, formatTime(alert.lastSeen, lang())),
+    );
+    return tr;
+  }
+
+  function drawPager() {
+    const page = Math.max(1, Number(query.get('page')) || 1);
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const from = total === 0 ? 0 : (page - 1) * PAGE_SIZE + 1;
+    const to = Math.min(total, page * PAGE_SIZE);
+    const turn = (/** @type {number} */ n) => {
+      const next = new URLSearchParams(query);
+      if (n > 1) next.set('page', String(n));
+      else next.delete('page');
+      go(next);
+    };
+    mount(
+      pager,
+      h('button', { type: 'button', disabled: page <= 1, onclick: () => turn(page - 1) }, t('common.previous')),
+      h('span', null, t('common.page', { page, pages }), ' · ', t('common.results', { from, to, total })),
+      h('button', { type: 'button', disabled: page >= pages, onclick: () => turn(page + 1) }, t('common.next')),
+    );
+  }
+
+  /**
+   * @param {number} i
+   * @param {boolean} focus
+   */
+  function select(i, focus = true) {
+    if (rows.length === 0) return;
+    selected = Math.max(0, Math.min(rows.length - 1, i));
+    tbody.querySelectorAll('tr').forEach((tr, n) => tr.setAttribute('aria-selected', String(n === selected)));
+    const tr = tbody.querySelectorAll('tr')[selected];
+    if (focus && tr) {
+      tr.focus({ preventScroll: true });
+      tr.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  /** @param {number} i */
+  function toggle(i) {
+    const row = rows[i];
+    if (!row) return;
+    const on = !row.ids.every((id) => checked.has(id));
+    for (const id of row.ids) setChecked(id, on);
+    draw();
+    select(i, document.activeElement?.tagName !== 'INPUT');
+  }
+
+  /**
+   * @param {string} id
+   * @param {boolean} on
+   */
+  function setChecked(id, on) {
+    if (on) checked.add(id);
+    else checked.delete(id);
+  }
+
+  function checkedRows() {
+    return rows.filter((row) => row.ids.some((id) => checked.has(id)));
+  }
+
+  /**
+   * Decides rows (the selected one from the keyboard, the checked ones from the bulk bar),
+   * redraws them as they now are and moves the selection on.
+   * @param {Row[]} targets
+   * @param {'confirm' | 'dismiss' | 'assign' | 'refer'} action
+   */
+  async function act(targets, action) {
+    if (targets.length === 0 || (!canDecide && action !== 'refer')) return;
+    const ids = targets.flatMap((row) => row.ids);
+    /** @type {any[]} */
+    let updated = [];
+    if (action === 'refer') {
+      if (!canRefer || !targets[0]) return;
+      const referral = await openReferralDialog(targets[0].alert);
+      if (!referral) return;
+      updated = [await api.get(`/alerts/${encodeURIComponent(targets[0].alert.id)}`)];
+    } else if (action === 'confirm') {
+      updated = await decide(ids, { status: 'confirmed' });
+    } else if (action === 'dismiss') {
+      const answer = await askDismissReason();
+      if (!answer) return;
+      updated = await decide(ids, { status: 'dismissed', ...answer });
+    } else {
+      const assignee = await askAssignee(ctx.me.user.username);
+      if (!assignee) return;
+      updated = await decide(ids, { status: 'assigned', assignee });
+    }
+    const byId = new Map(updated.map((alert) => [alert.id, alert]));
+    for (const row of rows) {
+      const fresh = byId.get(row.alert.id);
+      if (fresh) row.alert = { ...row.alert, ...fresh };
+    }
+    for (const id of ids) checked.delete(id);
+    const wasSelected = targets.length === 1 && rows[selected] === targets[0];
+    draw();
+    select(wasSelected ? selected + 1 : selected);
+  }
+
+  /** @param {KeyboardEvent} event */
+  function onKey(event) {
+    if (notAShortcut(event)) return;
+    const row = rows[selected];
+    const keys = /** @type {Record<string, () => void>} */ ({
+      j: () => select(selected + 1),
+      k: () => select(selected - 1),
+      o: () => row && ctx.navigate(`/alerts/${encodeURIComponent(row.alert.id)}`),
+      Enter: () => row && ctx.navigate(`/alerts/${encodeURIComponent(row.alert.id)}`),
+      x: () => toggle(selected),
+      c: () => row && void act([row], 'confirm'),
+      d: () => row && void act([row], 'dismiss'),
+      a: () => row && void act([row], 'assign'),
+      r: () => row && void act([row], 'refer'),
+      '?': () => void showShortcutHelp(),
+    });
+    const run = keys[event.key];
+    if (!run) return;
+    // Enter on a link, button or checkbox keeps its own meaning.
+    if (event.key === 'Enter' && event.target instanceof HTMLElement && event.target.closest('a, button, input')) return;
+    event.preventDefault();
+    run();
+  }
+
+  document.addEventListener('keydown', onKey);
+  await load().catch(() => announce(t('queue.empty')));
+  if (rows.length > 0) select(0, false);
+  return () => document.removeEventListener('keydown', onKey);
+}
