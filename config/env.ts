@@ -27,6 +27,17 @@ export interface EnvInput {
   AWS_ACCESS_KEY_ID?: string;
   AWS_SECRET_ACCESS_KEY?: string;
   AWS_SESSION_TOKEN?: string;
+  /** Which proxies' X-Forwarded-For to believe (the desk behind a reverse proxy): `true`, or addresses/CIDRs. */
+  VIGIE_HTTP_TRUST_PROXY?: string;
+  /** OpenID Connect sign-in (review/auth/oidc.ts); the client secret is kept redacted. */
+  VIGIE_OIDC_ISSUER?: string;
+  VIGIE_OIDC_CLIENT_ID?: string;
+  VIGIE_OIDC_CLIENT_SECRET?: string;
+  VIGIE_OIDC_REDIRECT_URL?: string;
+  VIGIE_OIDC_USERNAME_CLAIM?: string;
+  VIGIE_OIDC_LABEL?: string;
+  /** `1`: allow an http:// issuer (a provider on loopback in tests and development only). */
+  VIGIE_OIDC_ALLOW_HTTP?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvInput {
@@ -47,6 +58,14 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvInput {
     VIGIE_BRANDS_FILE: pick('VIGIE_BRANDS_FILE'),
     VIGIE_REFERRAL_SERVICES: pick('VIGIE_REFERRAL_SERVICES'),
     LOG_LEVEL: pick('LOG_LEVEL'),
+    VIGIE_HTTP_TRUST_PROXY: pick('VIGIE_HTTP_TRUST_PROXY'),
+    VIGIE_OIDC_ISSUER: pick('VIGIE_OIDC_ISSUER'),
+    VIGIE_OIDC_CLIENT_ID: pick('VIGIE_OIDC_CLIENT_ID'),
+    VIGIE_OIDC_CLIENT_SECRET: pick('VIGIE_OIDC_CLIENT_SECRET'),
+    VIGIE_OIDC_REDIRECT_URL: pick('VIGIE_OIDC_REDIRECT_URL'),
+    VIGIE_OIDC_USERNAME_CLAIM: pick('VIGIE_OIDC_USERNAME_CLAIM'),
+    VIGIE_OIDC_LABEL: pick('VIGIE_OIDC_LABEL'),
+    VIGIE_OIDC_ALLOW_HTTP: pick('VIGIE_OIDC_ALLOW_HTTP'),
     PATH: pick('PATH'),
     VIGIE_CHROMIUM_PATH: pick('VIGIE_CHROMIUM_PATH'),
     VIGIE_RENDER_CONCURRENCY: pick('VIGIE_RENDER_CONCURRENCY'),

@@ -1,6 +1,6 @@
 export * from './errors.ts';
 export { readEnv, type EnvInput } from './env.ts';
-export { loadSettings, redactUrl, DEFAULT_RULES_DIR, type Settings, type SettingsFlags } from './settings.ts';
+export { loadSettings, redactUrl, DEFAULT_RULES_DIR, type Settings, type SettingsFlags, type OidcSettings, Redacted } from './settings.ts';
 export { createLogger, type Logger } from './logger.ts';
 export {
   targetSchema,

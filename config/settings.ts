@@ -12,17 +12,17 @@ export const DEFAULT_RULES_DIR = fileURLToPath(new URL('./rules/', import.meta.u
 export const DEFAULT_BRANDS_FILE = fileURLToPath(new URL('./brands.yaml', import.meta.url));
 export const DEFAULT_REFERRAL_SERVICES_FILE = fileURLToPath(new URL('./referral-services.yaml', import.meta.url));
 
-/** S3 credentials that never print: JSON, pino and util.inspect all see `[redacted]`. */
-export class S3Credentials {
-  readonly #value: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+/** A secret that never prints: JSON, pino and util.inspect all see `[redacted]`. */
+export class Redacted<T> {
+  readonly #value: T;
 
-  constructor(value: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
-    this.#value = { ...value };
+  constructor(value: T) {
+    this.#value = value;
   }
 
-  /** For the S3 client only; a fresh object each time (the AWS SDK annotates what it is given). */
-  reveal(): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } {
-    return { ...this.#value };
+  /** For the one client that needs it. */
+  reveal(): T {
+    return this.#value;
   }
 
   toJSON(): string {
@@ -37,6 +37,31 @@ export class S3Credentials {
     return '[redacted]';
   }
 }
+
+type S3Secret = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+
+/** S3 credentials, redacted. */
+export class S3Credentials extends Redacted<S3Secret> {
+  constructor(value: S3Secret) {
+    super({ ...value });
+  }
+
+  /** A fresh object each time (the AWS SDK annotates what it is given). */
+  override reveal(): S3Secret {
+    return { ...super.reveal() };
+  }
+}
+
+const oidcSchema = z.object({
+  issuer: z.url({ protocol: /^https?$/ }),
+  clientId: z.string().min(1).max(300),
+  clientSecret: z.instanceof(Redacted<string>).optional(),
+  /** The desk's public callback URL, registered at the provider (never derived from the Host header). */
+  redirectUrl: z.url({ protocol: /^https?$/ }),
+  usernameClaim: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/),
+  label: z.string().min(1).max(60),
+  allowHttp: z.boolean(),
+});
 
 const settingsSchema = z.object({
   dataDir: z.string().min(1),
@@ -74,7 +99,12 @@ const settingsSchema = z.object({
       credentials: z.instanceof(S3Credentials).optional(),
     })
     .optional(),
+  /** Fastify's trustProxy: false, true, or the proxies' addresses (X-Forwarded-For is believed from them only). */
+  httpTrustProxy: z.union([z.boolean(), z.array(z.string().min(1))]),
+  oidc: oidcSchema.optional(),
 });
+
+export type OidcSettings = z.infer<typeof oidcSchema>;
 
 export type Settings = Readonly<z.infer<typeof settingsSchema>>;
 
@@ -109,10 +139,31 @@ export function loadSettings(env: EnvInput, flags: SettingsFlags = {}): Settings
     renderConcurrency: env.VIGIE_RENDER_CONCURRENCY ?? 2,
   };
   const evidence = evidenceS3Candidate(env);
-  const parsed = settingsSchema.safeParse({ ...candidate, evidenceS3: evidence.candidate });
+  const parsed = settingsSchema.safeParse({ ...candidate, evidenceS3: evidence.candidate, httpTrustProxy: trustProxyCandidate(env), oidc: oidcCandidate(env) });
   const issues = [...evidence.issues, ...(parsed.success ? [] : zodIssuesToConfigIssues(parsed.error.issues, 'settings'))];
   if (!parsed.success || issues.length > 0) throw new ConfigError('invalid settings', issues);
   return Object.freeze(parsed.data);
+}
+
+function trustProxyCandidate(env: EnvInput): boolean | string[] {
+  const value = env.VIGIE_HTTP_TRUST_PROXY;
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return value.split(',').map((part) => part.trim()).filter(Boolean);
+}
+
+/** OpenID Connect is on when an issuer is set; the rest is then required (zod says what is missing). */
+function oidcCandidate(env: EnvInput): Record<string, unknown> | undefined {
+  if (env.VIGIE_OIDC_ISSUER === undefined) return undefined;
+  return {
+    issuer: env.VIGIE_OIDC_ISSUER,
+    clientId: env.VIGIE_OIDC_CLIENT_ID,
+    clientSecret: env.VIGIE_OIDC_CLIENT_SECRET === undefined ? undefined : new Redacted(env.VIGIE_OIDC_CLIENT_SECRET),
+    redirectUrl: env.VIGIE_OIDC_REDIRECT_URL,
+    usernameClaim: env.VIGIE_OIDC_USERNAME_CLAIM ?? 'preferred_username',
+    label: env.VIGIE_OIDC_LABEL ?? 'OpenID Connect',
+    allowHttp: env.VIGIE_OIDC_ALLOW_HTTP === '1',
+  };
 }
 
 /** The S3 evidence settings from `VIGIE_EVIDENCE_S3_*` and `AWS_*`; problems zod cannot see as issues. */

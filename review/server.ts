@@ -3,12 +3,21 @@
 // Binds to 127.0.0.1 unless configured otherwise.
 import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import { registerOidcRoutes } from './auth/oidc.ts';
 import { registerSessionRoutes } from './auth/sign-in.ts';
 import type { DeskContext } from './http/context.ts';
 import { HttpError, errorBody, type ErrorCode } from './http/errors.ts';
 import { openApiDocument } from './http/openapi.ts';
+import { registerBullBoard } from './ops/bull-board.ts';
+import { registerMetrics } from './ops/metrics.ts';
+import { registerAlertRoutes } from './routes/alert-routes.ts';
 import { registerAuditRoutes } from './routes/audit-routes.ts';
+import { registerEntityRoutes } from './routes/entity-routes.ts';
+import { registerEvidenceRoutes } from './routes/evidence-routes.ts';
+import { registerSavedSearchRoutes } from './routes/saved-search-routes.ts';
+import { registerSearchRoutes } from './routes/search-routes.ts';
 import { registerStatsRoutes } from './routes/stats-routes.ts';
+import { registerTargetRoutes } from './routes/target-routes.ts';
 import { registerUserRoutes } from './routes/user-routes.ts';
 import { registerWebApp } from './http/web-app.ts';
 
@@ -22,6 +31,15 @@ const ROUTE_FILES: ReadonlyArray<(app: FastifyInstance, ctx: DeskContext) => voi
   registerUserRoutes,
   registerAuditRoutes,
   registerStatsRoutes,
+  registerAlertRoutes,
+  registerEvidenceRoutes,
+  registerOidcRoutes,
+  registerTargetRoutes,
+  registerMetrics,
+  registerBullBoard,
+  registerSearchRoutes,
+  registerEntityRoutes,
+  registerSavedSearchRoutes,
   registerWebApp,
 ];
 
@@ -53,6 +71,8 @@ export function buildServer(ctx: DeskContext): FastifyInstance {
     loggerInstance: ctx.pipeline.logger.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Behind a reverse proxy, the client's address (audit log, sign-in limits) is in X-Forwarded-For.
+    trustProxy: ctx.pipeline.settings.httpTrustProxy,
     // Errors Fastify raises before routing (a malformed URL, a bad body) get the API's shape too.
     frameworkErrors: (err, _request, reply) => {
       void (reply as FastifyReply).code(400).send(errorBody('bad-request', err.message));

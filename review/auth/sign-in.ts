@@ -102,13 +102,13 @@ async function checkPassword(ctx: DeskContext, request: FastifyRequest, username
   return user;
 }
 
-async function openSession(ctx: DeskContext, request: FastifyRequest, reply: FastifyReply, user: User) {
+async function openSession(ctx: DeskContext, request: FastifyRequest, reply: FastifyReply, user: User, via: 'password' | 'oidc' = 'password') {
   const token = newSecret(32);
   const now = ctx.clock().toISOString();
   const session = { id: secretHash(token), username: user.username, csrfToken: newSecret(24), createdAt: now, lastSeenAt: now };
   await ctx.desk.createSession(session);
   await ctx.desk.recordSignIn(user.username, now);
-  await appendAudit(ctx, request, null, { action: 'session.sign-in', subject: user.username, outcome: 'ok', actor: user.username });
+  await appendAudit(ctx, request, null, { action: 'session.sign-in', subject: user.username, outcome: 'ok', actor: user.username, detail: { via } });
   void reply.setCookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'strict',

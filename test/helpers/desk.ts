@@ -2,6 +2,7 @@
 // temp directory and the HTTP server listening on 127.0.0.1, plus clients that sign in like a
 // browser (cookie + CSRF header) or call with an API token.
 import type { FastifyInstance } from 'fastify';
+import type { EnvInput } from '../../config/index.ts';
 import { hashPassword } from '../../review/auth/passwords.ts';
 import { newApiToken, secretHash } from '../../review/auth/tokens.ts';
 import { openDeskStore } from '../../review/desk/index.ts';
@@ -48,10 +49,14 @@ export interface TestDeskOptions {
   clock?: () => Date;
   sessions?: SessionPolicy;
   targetsFile?: string;
+  /** Settings from the environment (OpenID Connect, referral services...). */
+  env?: EnvInput;
+  /** Listen on this port (default: any free one). */
+  port?: number;
 }
 
 export async function startTestDesk(label: string, options: TestDeskOptions = {}): Promise<TestDesk> {
-  const pipeline = await startTestPipeline(label);
+  const pipeline = await startTestPipeline(label, options.env);
   const desk = await openDeskStore(pipeline.deps.settings.dataDir);
   const ctx: DeskContext = {
     pipeline: pipeline.deps,
@@ -62,7 +67,7 @@ export async function startTestDesk(label: string, options: TestDeskOptions = {}
     api: [],
   };
   const app = buildServer(ctx);
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const baseUrl = address.replace('localhost', '127.0.0.1');
 
   const addUser = async (username: string, role: Role) => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { loadSettings } from '../../config/index.ts';
+import { loadSettings, type EnvInput } from '../../config/index.ts';
 import { openEvidenceWriter } from '../../crawler/evidence/index.ts';
 import { loadRuleSet } from '../../extractors/rules/index.ts';
 import { createIndex } from '../../indexer/index.ts';
@@ -18,11 +18,12 @@ export interface TestPipeline {
   close(): Promise<void>;
 }
 
-export async function startTestPipeline(label: string): Promise<TestPipeline> {
+/** `env`: settings beyond the test's own prefix and data directory (as the environment would give them). */
+export async function startTestPipeline(label: string, env: EnvInput = {}): Promise<TestPipeline> {
   const prefix = uniquePrefix(label);
   const dataDir = mkdtempSync(join(tmpdir(), `vigie-${label}-`));
   const redis = testRedis();
-  const settings = loadSettings({ VIGIE_REDIS_PREFIX: prefix }, { dataDir });
+  const settings = loadSettings({ ...env, VIGIE_REDIS_PREFIX: prefix }, { dataDir });
   const index = createIndex({ dataDir });
   await index.init();
   const evidence = await openEvidenceWriter(settings);
