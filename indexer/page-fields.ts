@@ -2,6 +2,7 @@
 // whichever backend is in use.
 import { NonRetryableError } from '../config/errors.ts';
 import type { Category, EntityType } from '../extractors/types.ts';
+import { splitHost } from '../extractors/phishing/registrable-domain.ts';
 import type { PageDocument } from './types.ts';
 
 /** The pivot key of an entity: `type:value` (types never contain a colon, values may). */
@@ -36,6 +37,14 @@ export function hostSuffixes(host: string): string[] {
   if (host === '') return [];
   const labels = host.split('.');
   return labels.map((_, i) => labels.slice(i).join('.')).filter((suffix) => suffix !== '');
+}
+
+/**
+ * The site a host belongs to, for facets and the entity graph: its registrable domain
+ * (forum.example.co.uk -> example.co.uk), or the host itself for IP addresses and single labels.
+ */
+export function siteOfHost(host: string): string {
+  return splitHost(host)?.registrable ?? host;
 }
 
 /** Labels in reverse order (org.example.forum), so that "this domain or below" is a prefix range. */

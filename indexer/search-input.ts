@@ -1,7 +1,9 @@
 // Turning user input into something both backends can run safely: free text split into words
 // and "phrases", paging bounds, and normalised filter values.
-import type { SearchQuery } from './types.ts';
+import type { HistogramInterval, SearchQuery } from './types.ts';
 import { canonicalTime, entityKey, normaliseDomain } from './page-fields.ts';
+import { parseSearchQuery } from './search-syntax.ts';
+import type { SearchNode } from './search-syntax.ts';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 1000;
@@ -50,7 +52,8 @@ export function resolvePaging(limit: number | undefined, offset: number | undefi
 
 /** A SearchQuery with every filter validated and normalised; absent filters are undefined. */
 export interface ResolvedSearch extends Paging {
-  pieces: string[];
+  /** The parsed text query (search-syntax.ts); null matches every page. */
+  query: SearchNode | null;
   entityKey?: string;
   category?: string;
   targetId?: string;
@@ -58,13 +61,18 @@ export interface ResolvedSearch extends Paging {
   domain?: string;
   from?: string;
   to?: string;
+  facets: boolean;
+  histogram?: HistogramInterval;
 }
 
 export function resolveSearch(query: SearchQuery): ResolvedSearch {
   const resolved: ResolvedSearch = {
     ...resolvePaging(query.limit, query.offset),
-    pieces: query.text === undefined ? [] : parseSearchText(query.text),
+    // Throws SearchSyntaxError on bad syntax: the caller answers 400 bad-query.
+    query: query.text === undefined ? null : parseSearchQuery(query.text),
+    facets: query.facets === true,
   };
+  if (query.histogram !== undefined) resolved.histogram = query.histogram;
   if (query.entity) resolved.entityKey = entityKey(query.entity.type, query.entity.value);
   if (query.category) resolved.category = query.category;
   if (query.targetId) resolved.targetId = query.targetId;

@@ -176,7 +176,11 @@ export interface IndexPageResult {
 }
 
 export interface SearchQuery {
-  /** Free text; words are ANDed, "double quotes" make a phrase. */
+  /**
+   * The query language of docs/search.md (indexer/search-syntax.ts): words are ANDed, "double
+   * quotes" make a phrase, plus OR, NOT/-, parentheses, prefix*, and fields. Bad syntax rejects
+   * with SearchSyntaxError.
+   */
   text?: string;
   entity?: { type: EntityType; value: string };
   category?: Category;
@@ -189,6 +193,70 @@ export interface SearchQuery {
   to?: string;
   limit?: number;
   offset?: number;
+  /** Also count the whole matching set by category, target, language and site (top 20 each). */
+  facets?: boolean;
+  /** Also count the matching pages per fetchedAt bucket (UTC; weeks start on Monday). */
+  histogram?: HistogramInterval;
+}
+
+export type HistogramInterval = 'day' | 'week' | 'month';
+
+/** One facet value and the number of matching pages that have it; most frequent first, then by value. */
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+export interface SearchFacets {
+  category: FacetCount[];
+  target: FacetCount[];
+  /** Pages without a detected language are not counted here. */
+  language: FacetCount[];
+  /** The registrable domain of the page URL's host (page-fields.ts siteOfHost). */
+  domain: FacetCount[];
+}
+
+/** Matching pages fetched in [start, next bucket's start); only non-empty buckets, oldest first. */
+export interface HistogramBucket {
+  start: string;
+  count: number;
+}
+
+export interface EntityGraphOptions {
+  type?: EntityType;
+  /** An entity is in the graph when pages of at least this many distinct sites mention it (default 2). */
+  minSites?: number;
+  /** Entities kept, most widely shared first (default 100, at most 1000). */
+  limit?: number;
+  /** ISO times, inclusive, on fetchedAt. */
+  from?: string;
+  to?: string;
+}
+
+export interface EntityGraphNode {
+  /** `entity:<type>:<value>` or `site:<domain>`. */
+  id: string;
+  kind: 'entity' | 'site';
+  /** The entity's value or the site's domain. */
+  label: string;
+  type?: EntityType;
+  /** Entity: pages mentioning it. Site: its pages mentioning any entity of the graph. */
+  pages: number;
+}
+
+export interface EntityGraphEdge {
+  /** An entity node id. */
+  source: string;
+  /** A site node id. */
+  target: string;
+  /** Pages of the site mentioning the entity. */
+  pages: number;
+}
+
+/** Entities shared across sites: entity nodes, then site nodes, edges between them. */
+export interface EntityGraph {
+  nodes: EntityGraphNode[];
+  edges: EntityGraphEdge[];
 }
 
 export interface SearchHit {
@@ -206,6 +274,10 @@ export interface SearchHit {
 export interface SearchResult {
   total: number;
   hits: SearchHit[];
+  /** Present when the query asked for facets. */
+  facets?: SearchFacets;
+  /** Present when the query asked for a histogram. */
+  histogram?: HistogramBucket[];
 }
 
 export interface AlertFilter {
@@ -288,6 +360,8 @@ export interface SearchIndex {
   indexPage(page: PageDocument, observations: AlertObservation[]): Promise<IndexPageResult>;
   getPage(id: string): Promise<PageDocument | null>;
   search(query: SearchQuery): Promise<SearchResult>;
+  /** Entities seen on pages of several sites, and those sites (the pages behind an entity: search({ entity })). */
+  entityGraph(options: EntityGraphOptions): Promise<EntityGraph>;
   /** Ranked by calibrated score, then lastSeen (newest first), then id. */
   listAlerts(filter: AlertFilter): Promise<Alert[]>;
   /** How many alerts match the filter (paging ignored). */

@@ -21,6 +21,8 @@ import type {
   IndexPageResult,
   PageDocument,
   RuleOutcomeCount,
+  EntityGraph,
+  EntityGraphOptions,
   SearchIndex,
   SearchQuery,
   ScanPagesOptions,
@@ -55,7 +57,18 @@ import {
 import type { EsDecisionSource } from './decision-bodies.ts';
 import { indexNames, indexRequests } from './mappings.ts';
 import type { IndexNames } from './mappings.ts';
-import { pageScanRequest, pageSearchRequest, searchHitFrom, totalOf } from './search-bodies.ts';
+import {
+  entityGraphRequest,
+  entitySiteCountsFrom,
+  graphSitePagesRequest,
+  pageScanRequest,
+  pageSearchRequest,
+  searchAggregatesFrom,
+  searchHitFrom,
+  sitePagesFrom,
+  totalOf,
+} from './search-bodies.ts';
+import { assembleGraph, rankSharedEntities, resolveGraphOptions } from '../entity-graph.ts';
 import type { EsHitSource } from './search-bodies.ts';
 import { alertFromSource, indexPageOperations, pageFromSource } from './write-bodies.ts';
 import type { EsAlertSource, EsPageSource } from './write-bodies.ts';
@@ -152,9 +165,29 @@ export class ElasticsearchIndex implements SearchIndex {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
-    const request = pageSearchRequest(this.names.pages, resolveSearch(query));
+    const search = resolveSearch(query);
+    const request = pageSearchRequest(this.names.pages, search);
     const response = await this.#call('search failed', () => this.#client.search<EsHitSource>(request));
-    return { total: totalOf(response.hits.total), hits: response.hits.hits.map(searchHitFrom) };
+    return {
+      ...searchAggregatesFrom(response.aggregations, search),
+      total: totalOf(response.hits.total),
+      hits: response.hits.hits.map(searchHitFrom),
+    };
+  }
+
+  async entityGraph(options: EntityGraphOptions): Promise<EntityGraph> {
+    const resolved = resolveGraphOptions(options);
+    const response = await this.#call('cannot build the entity graph', () =>
+      this.#client.search(entityGraphRequest(this.names.pages, resolved)),
+    );
+    const entities = rankSharedEntities(entitySiteCountsFrom(response.aggregations), resolved.minSites, resolved.limit);
+    if (entities.length === 0) return assembleGraph([], new Map());
+    const sites = [...new Set(entities.flatMap((entity) => [...entity.sites.keys()]))];
+    const keys = entities.map((entity) => entity.key);
+    const pages = await this.#call('cannot count the entity graph sites', () =>
+      this.#client.search(graphSitePagesRequest(this.names.pages, keys, sites, resolved)),
+    );
+    return assembleGraph(entities, sitePagesFrom(pages.aggregations));
   }
 
   async listAlerts(filter: AlertFilter): Promise<Alert[]> {

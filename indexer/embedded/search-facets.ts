@@ -39,7 +39,8 @@ export function facetsSql(sql: SearchSql, options: { facets: boolean; histogram?
     );
   }
   if (options.histogram !== undefined) {
-    groups.push(`SELECT 'bucket', ${bucketSql(options.histogram)} AS b, count(*) FROM m GROUP BY b`);
+    // Column names come from the first SELECT of a UNION, which may be this one.
+    groups.push(`SELECT 'bucket' AS facet, ${bucketSql(options.histogram)} AS value, count(*) AS n FROM m GROUP BY 2`);
   }
   return `WITH m AS MATERIALIZED (${sql.matched}) ${groups.join(' UNION ALL ')}`;
 }

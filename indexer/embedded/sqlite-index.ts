@@ -15,6 +15,8 @@ import type {
   AlertGroup,
   AlertObservation,
   AlertStats,
+  EntityGraph,
+  EntityGraphOptions,
   AlertStatsQuery,
   IndexPageResult,
   PageDocument,
@@ -36,6 +38,8 @@ import { alertFromRow, createPageWriter, prepareWrite } from './page-writer.ts';
 import type { PreparedWrite } from './page-writer.ts';
 import { configureConnection, migrate } from './schema.ts';
 import { buildSearchSql } from './search-sql.ts';
+import { embeddedEntityGraph, facetsSql, runFacets } from './search-facets.ts';
+import { resolveGraphOptions } from '../entity-graph.ts';
 import { wrapSqliteError } from './sqlite-errors.ts';
 
 export interface EmbeddedIndexOptions {
@@ -50,6 +54,7 @@ export interface EmbeddedIndexOptions {
 }
 
 export const EMBEDDED_INDEX_FILE = 'index.sqlite';
+const MAX_CACHED_STATEMENTS = 500;
 
 interface HitRow {
   id: string;
@@ -153,7 +158,10 @@ export class EmbeddedIndex implements SearchIndex {
     const sql = buildSearchSql(search);
     const total = (this.#statement(sql.count).get(sql.params) as { total: number }).total;
     const rows = this.#statement(sql.select).all({ ...sql.params, limit: search.limit, offset: search.offset }) as HitRow[];
+    const aggregates =
+      search.facets || search.histogram !== undefined ? runFacets(this.#statement(facetsSql(sql, search)), sql, search) : {};
     return {
+      ...aggregates,
       total,
       hits: rows.map((row) => ({
         id: row.id,
@@ -166,6 +174,10 @@ export class EmbeddedIndex implements SearchIndex {
         snippet: sql.hasMatch ? (row.snippet ?? '').trim() : leadingExcerpt(row.snippet ?? ''),
       })),
     };
+  }
+
+  async entityGraph(options: EntityGraphOptions): Promise<EntityGraph> {
+    return embeddedEntityGraph((sql) => this.#statement(sql), resolveGraphOptions(options));
   }
 
   async listAlerts(filter: AlertFilter): Promise<Alert[]> {
@@ -262,11 +274,15 @@ export class EmbeddedIndex implements SearchIndex {
     return this.#commits as GroupCommit<PreparedWrite, IndexPageResult>;
   }
 
-  /** Prepared statements are cached by SQL text: search builds at most a few hundred shapes. */
+  /**
+   * Prepared statements are cached by SQL text. Search queries of the query language have
+   * unbounded shapes, so the cache is emptied when it grows past MAX_CACHED_STATEMENTS.
+   */
   #statement(sql: string): Database.Statement {
     const db = this.#open();
     let statement = this.#statements.get(sql);
     if (statement === undefined) {
+      if (this.#statements.size >= MAX_CACHED_STATEMENTS) this.#statements.clear();
       statement = db.prepare(sql);
       this.#statements.set(sql, statement);
     }

@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Category, Entity } from '../../extractors/types.ts';
 import { alertId } from '../../indexer/ids.ts';
 import { MAX_ALERT_URLS, MAX_CONTENT_HASHES } from '../../indexer/types.ts';
-import type { AlertDecision, PageDocument, SearchIndex } from '../../indexer/types.ts';
+import type { AlertDecision, PageDocument, SearchIndex, SearchResult } from '../../indexer/types.ts';
+import { SearchSyntaxError } from '../../indexer/search-syntax.ts';
 import { flaggedPage, makeFlag, makePage, minutesAfter, observe } from './index-fixtures.ts';
 
 const T0 = '2024-05-01T10:00:00.000Z';
@@ -630,16 +631,172 @@ export function runIndexContract(name: string, makeIndex: () => Promise<SearchIn
         expect((await index.search({ limit: 0 })).total).toBe(25);
       });
 
-      it('never throws on hostile query strings', async () => {
+      it('answers hostile query strings with results or a SearchSyntaxError, never anything else', async () => {
         const index = await open();
         await seed(index);
+        let refused = 0;
         for (const text of HOSTILE_QUERIES) {
-          const result = await index.search({ text });
+          const outcome = await index.search({ text }).catch((error: unknown) => error);
+          if (outcome instanceof SearchSyntaxError) {
+            refused += 1;
+            continue;
+          }
+          expect(outcome).not.toBeInstanceOf(Error);
+          const result = outcome as SearchResult;
           expect(result.total).toBeGreaterThanOrEqual(0);
           expect(result.hits.length).toBeLessThanOrEqual(result.total);
         }
-        expect(ids(await index.search({ text: '(cocaine) AND' }))).toEqual([]);
+        expect(refused).toBeGreaterThan(0);
+        await expect(index.search({ text: '(cocaine) AND' })).rejects.toThrow(SearchSyntaxError);
         expect((await index.search({ text: 'cocaine*' })).total).toBe(2);
+      });
+    });
+
+    describe('search syntax, facets, graph', () => {
+      /** Six pages over four sites (example.org has two hosts), two targets, three languages. */
+      async function seedSites(index: SearchIndex): Promise<Record<string, string>> {
+        const email = (value: string): Entity => ({ type: 'email', value, start: 0, end: value.length });
+        const btc = (value: string): Entity => ({ type: 'btc', value, start: 0, end: value.length });
+        const pages = {
+          forum: makePage({
+            url: 'https://forum.example.org/t/1', title: 'Vente de cocaïne', text: 'Livraison rapide, paiement en bitcoin.',
+            flags: [makeFlag('drugs', 0.9)], entities: [email('shared@mail.fr'), btc('bc1qwide')], fetchedAt: '2024-01-01T10:00:00.000Z',
+          }),
+          blog: makePage({
+            url: 'https://example.org/blog/Login.php', title: 'Cocaine prices', text: 'Wholesale cocaine, contact by e-mail.', language: 'en',
+            flags: [makeFlag('drugs', 0.8), makeFlag('fraud', 0.5)], entities: [email('shared@mail.fr')], fetchedAt: '2024-01-02T10:00:00.000Z',
+          }),
+          shop: makePage({
+            url: 'https://shop.example.co.uk/armes', title: 'Armes et munitions', text: 'Paiement en bitcoin, livraison discrète.',
+            targetId: 'target-b', flags: [makeFlag('weapons', 0.9)], entities: [email('shared@mail.fr'), btc('bc1qwide')],
+            fetchedAt: '2024-01-09T10:00:00.000Z',
+          }),
+          market: makePage({
+            url: 'https://market.test.fr/p/2', title: 'Marché', text: 'Cocaïne et héroïne, paiement bitcoin.', targetId: 'target-b',
+            flags: [makeFlag('drugs', 0.7)], entities: [btc('bc1qwide'), email('solo@mail.fr')], fetchedAt: '2024-02-05T10:00:00.000Z',
+          }),
+          marketAgain: makePage({
+            url: 'https://market.test.fr/p/3', title: 'Marché', text: 'Héroïne pure.', language: null,
+            entities: [email('solo@mail.fr')], fetchedAt: '2024-02-06T10:00:00.000Z',
+          }),
+          recipe: makePage({ url: 'https://notexample.org/recette', title: 'Recette', text: 'Une œuvre culinaire rapide.', fetchedAt: '2024-03-01T10:00:00.000Z' }),
+        };
+        for (const page of Object.values(pages)) await index.indexPage(page, []);
+        return Object.fromEntries(Object.entries(pages).map(([key, page]) => [key, page.id]));
+      }
+      const ids = (result: { hits: { id: string }[] }): string[] => result.hits.map((hit) => hit.id).sort();
+      const sorted = (...values: string[]): string[] => [...values].sort();
+
+      it('reads OR, NOT, parentheses, prefixes and text fields', async () => {
+        const index = await open();
+        const id = await seedSites(index);
+        expect(ids(await index.search({ text: 'armes OR héroïne' }))).toEqual(sorted(id.shop!, id.market!, id.marketAgain!));
+        expect(ids(await index.search({ text: 'bitcoin -cocaine' }))).toEqual([id.shop]);
+        expect(ids(await index.search({ text: 'bitcoin NOT (cocaine OR armes)' }))).toEqual([]);
+        expect(ids(await index.search({ text: '-bitcoin' }))).toEqual(sorted(id.blog!, id.marketAgain!, id.recipe!));
+        expect(ids(await index.search({ text: 'hero*' }))).toEqual(sorted(id.market!, id.marketAgain!));
+        expect(ids(await index.search({ text: '"paiement en bit"*' }))).toEqual(sorted(id.forum!, id.shop!));
+        expect(ids(await index.search({ text: 'title:cocaine' }))).toEqual(sorted(id.forum!, id.blog!));
+        expect(ids(await index.search({ text: 'text:cocaine' }))).toEqual(sorted(id.blog!, id.market!));
+        expect(ids(await index.search({ text: 'oeuvre OR title:armes' }))).toEqual(sorted(id.shop!, id.recipe!));
+      });
+
+      it('reads filter fields in the query, also under OR and NOT', async () => {
+        const index = await open();
+        const id = await seedSites(index);
+        expect(ids(await index.search({ text: 'category:weapons OR lang:en' }))).toEqual(sorted(id.shop!, id.blog!));
+        expect(ids(await index.search({ text: 'bitcoin -target:target-b' }))).toEqual([id.forum]);
+        expect(ids(await index.search({ text: 'domain:example.org' }))).toEqual(sorted(id.forum!, id.blog!));
+        expect(ids(await index.search({ text: '-lang:fr' }))).toEqual(sorted(id.blog!, id.marketAgain!));
+        expect(ids(await index.search({ text: 'entity:email:SHARED@mail.fr -domain:example.co.uk' }))).toEqual(sorted(id.forum!, id.blog!));
+        expect(ids(await index.search({ text: 'url:LOGIN.php OR url:/armes' }))).toEqual(sorted(id.blog!, id.shop!));
+        expect(ids(await index.search({ text: 'héroïne', category: 'drugs' }))).toEqual([id.market]);
+      });
+
+      it('rejects bad syntax with a SearchSyntaxError carrying a position', async () => {
+        const index = await open();
+        await seedSites(index);
+        for (const text of ['(cocaine OR', 'cocaine OR', 'category:cooking', 'entity:nope:1', 'title:']) {
+          const error = await index.search({ text }).catch((caught: unknown) => caught);
+          expect(error, text).toBeInstanceOf(SearchSyntaxError);
+          expect((error as SearchSyntaxError).position, text).toBeGreaterThanOrEqual(0);
+        }
+      });
+
+      it('counts facets over the whole matching set, not the page of hits', async () => {
+        const index = await open();
+        const id = await seedSites(index);
+        const result = await index.search({ text: 'bitcoin OR cocaine OR héroïne', limit: 1, facets: true });
+        expect(result.total).toBe(5);
+        expect(result.hits).toHaveLength(1);
+        expect(result.facets).toEqual({
+          category: [{ value: 'drugs', count: 3 }, { value: 'fraud', count: 1 }, { value: 'weapons', count: 1 }],
+          target: [{ value: 'target-a', count: 3 }, { value: 'target-b', count: 2 }],
+          language: [{ value: 'fr', count: 3 }, { value: 'en', count: 1 }],
+          domain: [{ value: 'example.org', count: 2 }, { value: 'test.fr', count: 2 }, { value: 'example.co.uk', count: 1 }],
+        });
+        expect(result.histogram).toBeUndefined();
+        expect((await index.search({ text: 'recette' })).facets).toBeUndefined();
+        const narrowed = await index.search({ text: 'héroïne', facets: true });
+        expect(ids(narrowed)).toEqual(sorted(id.market!, id.marketAgain!));
+        expect(narrowed.facets?.language).toEqual([{ value: 'fr', count: 1 }]);
+        expect(narrowed.facets?.domain).toEqual([{ value: 'test.fr', count: 2 }]);
+      });
+
+      it('counts a date histogram by day, Monday week and month (UTC), empty buckets left out', async () => {
+        const index = await open();
+        await seedSites(index);
+        expect((await index.search({ histogram: 'day', to: '2024-01-10T00:00:00.000Z' })).histogram).toEqual([
+          { start: '2024-01-01T00:00:00.000Z', count: 1 },
+          { start: '2024-01-02T00:00:00.000Z', count: 1 },
+          { start: '2024-01-09T00:00:00.000Z', count: 1 },
+        ]);
+        // 2024-01-01 was a Monday; 2024-02-05 too.
+        expect((await index.search({ histogram: 'week' })).histogram).toEqual([
+          { start: '2024-01-01T00:00:00.000Z', count: 2 },
+          { start: '2024-01-08T00:00:00.000Z', count: 1 },
+          { start: '2024-02-05T00:00:00.000Z', count: 2 },
+          { start: '2024-02-26T00:00:00.000Z', count: 1 },
+        ]);
+        expect((await index.search({ text: 'bitcoin', histogram: 'month', facets: true, limit: 0 })).histogram).toEqual([
+          { start: '2024-01-01T00:00:00.000Z', count: 2 },
+          { start: '2024-02-01T00:00:00.000Z', count: 1 },
+        ]);
+      });
+
+      it('graphs entities shared across sites (registrable domains), with pages per edge', async () => {
+        const index = await open();
+        await seedSites(index);
+        // shared@mail.fr: forum.example.org + example.org are ONE site, shop.example.co.uk another.
+        expect(await index.entityGraph({})).toEqual({
+          nodes: [
+            { id: 'entity:btc:bc1qwide', kind: 'entity', label: 'bc1qwide', type: 'btc', pages: 3 },
+            { id: 'entity:email:shared@mail.fr', kind: 'entity', label: 'shared@mail.fr', type: 'email', pages: 3 },
+            { id: 'site:example.co.uk', kind: 'site', label: 'example.co.uk', pages: 1 },
+            { id: 'site:example.org', kind: 'site', label: 'example.org', pages: 2 },
+            { id: 'site:test.fr', kind: 'site', label: 'test.fr', pages: 1 },
+          ],
+          edges: [
+            { source: 'entity:btc:bc1qwide', target: 'site:example.co.uk', pages: 1 },
+            { source: 'entity:btc:bc1qwide', target: 'site:example.org', pages: 1 },
+            { source: 'entity:btc:bc1qwide', target: 'site:test.fr', pages: 1 },
+            { source: 'entity:email:shared@mail.fr', target: 'site:example.co.uk', pages: 1 },
+            { source: 'entity:email:shared@mail.fr', target: 'site:example.org', pages: 2 },
+          ],
+        });
+        const emails = await index.entityGraph({ type: 'email', minSites: 1 });
+        expect(emails.nodes.filter((node) => node.kind === 'entity').map((node) => node.id)).toEqual([
+          'entity:email:shared@mail.fr',
+          'entity:email:solo@mail.fr',
+        ]);
+        expect(emails.nodes.find((node) => node.id === 'site:test.fr')?.pages).toBe(2);
+        expect((await index.entityGraph({ minSites: 3 })).nodes.map((node) => node.id)).toEqual([
+          'entity:btc:bc1qwide', 'site:example.co.uk', 'site:example.org', 'site:test.fr',
+        ]);
+        expect((await index.entityGraph({ limit: 1 })).nodes.filter((node) => node.kind === 'entity')).toHaveLength(1);
+        // Before 2024-01-05 only example.org pages exist: nothing is shared across sites.
+        expect(await index.entityGraph({ to: '2024-01-05T00:00:00.000Z' })).toEqual({ nodes: [], edges: [] });
+        expect((await index.search({ entity: { type: 'btc', value: 'bc1qwide' } })).total).toBe(3);
       });
     });
 
