@@ -1,0 +1,140 @@
+// The desk's web app in real Chromium against the real server, with alerts produced by a real
+// rendered crawl of a local site: sign-in (wrong then right password), keyboard triage whose
+// decisions the API then reports, an alert whose capture is framed with sandbox="" (no script of
+// the page runs: a beacon it would call stays silent), a blurred screenshot until asked, a referral
+// whose package, downloaded through the page's link, verifies; and the admin screens.
+// VIGIE_SCREENSHOTS=1 also writes docs/screenshots/*.png.
+import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crawlOnce } from '../../cli/commands/crawl.ts';
+import { targetSchema } from '../../config/index.ts';
+import { loadTrustedKeys } from '../../crawler/evidence/index.ts';
+import { startTestDesk, TEST_PASSWORD, type DeskClient, type TestDesk } from '../helpers/desk.ts';
+import { CHROMIUM_PATH, launchDeskBrowser, type DeskBrowser } from '../helpers/desk-browser.ts';
+import { startHttpServer, type TestServer } from '../helpers/hostile-server.ts';
+
+const OFFERS = [
+  'Je vends de la cocaïne pure, livraison discrète partout en France, paiement en bitcoin uniquement, contactez-moi sur Telegram.',
+  'Vente de cannabis et de résine de qualité, envoi discret par la poste, paiement en bitcoin, contactez-moi sur Telegram.',
+  'Héroïne et MDMA disponibles, livraison discrète à domicile partout en France, paiement en bitcoin, contact Telegram.',
+  'Je vends de la cocaïne et de la kétamine, livraison discrète partout, paiement en bitcoin uniquement, écrivez-moi sur Telegram.',
+];
+
+/** Counts requests that reach it: a script or resource of a captured page that ran in the desk would call it. */
+let beaconHits = 0;
+
+function site(beaconOrigin: () => string) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const path = new URL(req.url ?? '/', 'http://local').pathname;
+    const post = /^\/post\/(\d)$/.exec(path);
+    if (path === '/') {
+      const links = OFFERS.map((_, i) => `<li><a href="/post/${i + 1}">Annonce ${i + 1}</a></li>`).join('');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Petites annonces</title></head><body><ul>${links}</ul></body></html>`);
+      return;
+    }
+    if (!post) return void res.writeHead(404).end();
+    const n = Number(post[1]);
+    // Post 1 is hostile: once outside its own site (i.e. in the desk), its script calls the beacon.
+    const hostile =
+      n === 1
+        ? `<script>if (location.port !== '${new URL(`http://${req.headers.host}`).port}') { document.title = 'PWNED'; fetch('${beaconOrigin()}/script'); new Image().src = '${beaconOrigin()}/img'; }</script>
+           <img src="${beaconOrigin()}/tracker.png" alt="pixel"><div style="background:url(${beaconOrigin()}/bg.png)">fond</div>`
+        : '';
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Annonce ${n}</title></head>
+      <body><main><h1>Annonce numéro ${n}</h1><p>Publiée dans la rubrique ${n}.</p><p>${OFFERS[n - 1]}</p>${hostile}</main></body></html>`);
+  };
+}
+
+describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app in Chromium', () => {
+  let desk: TestDesk;
+  let pages: TestServer;
+  let beacon: TestServer;
+  let ui: DeskBrowser;
+  let api: DeskClient;
+
+  beforeAll(async () => {
+    beacon = await startHttpServer((_req, res) => {
+      beaconHits++;
+      res.writeHead(204).end();
+    });
+    pages = await startHttpServer(site(() => beacon.origin));
+    desk = await startTestDesk('desk-web');
+    const target = targetSchema.parse({
+      id: 'annonces',
+      name: 'Annonces',
+      seeds: [pages.url('/')],
+      allowPrivate: true,
+      maxDepth: 1,
+      render: 'always',
+      robots: 'ignore',
+      robotsIgnoreReason: 'test',
+      politeness: { minDelayMs: 0 },
+      browser: { scroll: { maxSteps: 0 } },
+    });
+    await crawlOnce(desk.pipeline.deps, target, { concurrency: 2, pollMs: 100 });
+    api = await desk.tokenClient('robot', 'admin');
+    ui = await launchDeskBrowser(desk);
+  }, 180_000);
+
+  afterAll(async () => {
+    await ui?.close();
+    await desk?.close();
+    await pages?.close();
+    await beacon?.close();
+  });
+
+  it('has alerts from the crawl to review', async () => {
+    const { body } = await api.get('/api/v1/alerts?queue=open');
+    expect(body.total).toBeGreaterThanOrEqual(3);
+  });
+
+  it('refuses a wrong password, then signs in and shows the user and role', async () => {
+    await desk.addUser('anna', 'analyst');
+    const { page } = ui;
+    await page.goto('/queue');
+    await page.waitForURL(/\/sign-in\?next=%2Fqueue/);
+    await ui.screenshot('sign-in');
+    await page.getByLabel('Identifiant').fill('anna');
+    await page.getByLabel('Mot de passe').fill('not the password');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Identifiant ou mot de passe incorrect' }).count()).toBe(1);
+    await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.waitForURL(/\/queue$/);
+    await expect.poll(() => page.locator('header .who').textContent()).toBe('anna analyste');
+    // The menu follows the role: an analyst has no admin screens.
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['File d’alertes']);
+  }, 60_000);
+
+  it('triages from the keyboard: j moves, d dismisses with a reason, c confirms; the API sees both', async () => {
+    const { page } = ui;
+    const rows = page.locator('table.queue tbody tr[data-id]');
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(3);
+    const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')!));
+    await ui.screenshot('queue');
+    expect(await rows.nth(0).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('j');
+    expect(await rows.nth(1).getAttribute('aria-selected')).toBe('true');
+
+    await page.keyboard.press('d');
+    const dialog = page.getByRole('dialog', { name: 'Écarter : pour quelle raison ?' });
+    await dialog.waitFor();
+    await page.keyboard.press('2');
+    expect(await dialog.getByLabel('2. Contenu légitime').isChecked()).toBe(true);
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => rows.nth(1).locator('.status').textContent()).toBe('écartée');
+    // The selection moved on to the next alert.
+    expect(await rows.nth(2).getAttribute('aria-selected')).toBe('true');
+
+    await page.keyboard.press('c');
+    await expect.poll(() => rows.nth(2).locator('.status').textContent()).toBe('confirmée');
+
+    const dismissed = (await api.get(`/api/v1/alerts/${ids[1]}`)).body;
+    expect(dismissed).toMatchObject({ status: 'dismissed', decision: { reason: 'legitimate-content', actor: 'anna' } });
+    const confirmed = (await api.get(`/api/v1/alerts/${ids[2]}`)).body;
+    expect(confirmed).toMatchObject({ status: 'confirmed', decision: { actor: 'anna' } });
+    expect(ui.problems.filter((p) => !p.includes('401'))).toEqual([]);
+  }, 60_000);
+});
