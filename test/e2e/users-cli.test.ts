@@ -41,6 +41,21 @@ describe('vigie users', () => {
     });
   });
 
+  it('sets a new password, ending the account\'s sessions', { timeout: 300_000 }, async () => {
+    const now = new Date().toISOString();
+    await withStore((store) => store.createSession({ id: secretHash('cookie-1'), username: 'chef.ops', csrfToken: 'c', createdAt: now, lastSeenAt: now }));
+    const changed = await runVigie(['users', 'password', '--username', 'chef.ops', '--password-stdin', ...args], { input: `nouvelle ${PASSWORD}\r\n` });
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stdout).toMatch(/password of chef\.ops changed; 1 session\(s\) ended/);
+    await withStore(async (store) => {
+      const hash = (await store.getUser('chef.ops'))!.passwordHash!;
+      expect(await verifyPassword(hash, `nouvelle ${PASSWORD}`)).toBe(true);
+      expect(await verifyPassword(hash, PASSWORD)).toBe(false);
+      expect(await store.getSession(secretHash('cookie-1'))).toBeNull();
+      expect((await store.listAudit({ limit: 1 }))[0]).toMatchObject({ action: 'user.update', detail: { passwordChanged: true, sessionsEnded: 1 } });
+    });
+  });
+
   it('refuses a taken name, a weak password, a bad name and a missing password source, changing nothing', { timeout: 300_000 }, async () => {
     const taken = await runVigie(['users', 'add', '--username', 'chef.ops', '--role', 'analyst', '--password-stdin', ...args], { input: `${PASSWORD}\n` });
     expect(taken.code).toBe(65);
@@ -58,7 +73,7 @@ describe('vigie users', () => {
 
     await withStore(async (store) => {
       expect((await store.listUsers()).map((u) => [u.username, u.role])).toEqual([['chef.ops', 'admin']]);
-      expect(await store.listAudit({ limit: 10 })).toHaveLength(1);
+      expect(await store.listAudit({ limit: 10 })).toHaveLength(2);
     });
   });
 
@@ -106,6 +121,7 @@ describe('vigie users', () => {
         ['user.update', { disabled: false }],
         ['user.update', { disabled: true, sessionsEnded: 1 }],
         ['token.create', { tokenId: expect.any(String), name: 'export nocturne' }],
+        ['user.update', { passwordChanged: true, sessionsEnded: 1 }],
         ['user.create', { role: 'admin', source: 'local' }],
       ]);
       expect(JSON.stringify(await store.listAudit({ limit: 10 }))).not.toContain(token);

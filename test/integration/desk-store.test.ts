@@ -118,6 +118,17 @@ describe('SqliteDeskStore: sessions', () => {
     expect(await store.deleteUserSessions('ana')).toBe(0);
   });
 
+  it('purges idle and too-old sessions', async () => {
+    await addUser('ana');
+    await store.createSession({ ...session('old'), createdAt: at(0), lastSeenAt: at(50) });
+    await store.createSession({ ...session('idle'), createdAt: at(20), lastSeenAt: at(21) });
+    await store.createSession({ ...session('live'), createdAt: at(20), lastSeenAt: at(50) });
+    expect(await store.deleteExpiredSessions({ idleBefore: at(30), createdBefore: at(10) })).toBe(2);
+    expect(await store.getSession('live')).not.toBeNull();
+    expect(await store.getSession('old')).toBeNull();
+    expect(await store.getSession('idle')).toBeNull();
+  });
+
   it('hides the sessions of a disabled account and refuses one for an unknown user', async () => {
     await addUser('ana');
     await store.createSession(session('s1'));
