@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'forbidden',
   'csrf-failed',
   'not-found',
+  /** 404: the evidence exists but is deliberately not shown (a screenshot withheld for child abuse). */
+  'withheld',
   'conflict',
   'payload-too-large',
   'rate-limited',
