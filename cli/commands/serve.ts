@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { loadTargetsFile, type Logger } from '../../config/index.ts';
 import { overrideIssues } from '../../extractors/rules/index.ts';
 import { buildServer, DEFAULT_SESSION_POLICY } from '../../review/index.ts';
-import { openDeskStore } from '../../review/desk/index.ts';
+import { ensureFirstAdmin, openDeskStore } from '../../review/desk/index.ts';
 import { applyTargets, startWorkers, type WorkerDeps } from '../../workers/index.ts';
 import { DATA_DIR_HELP, positiveInt } from '../options.ts';
 import { openPipeline, withRuntime, type Closer } from '../runtime.ts';
@@ -64,11 +64,15 @@ async function serve(options: ServeOptions, roles: { workers: boolean; scheduler
     if (roles.http) {
       const desk = await openDeskStore(settings.dataDir);
       closer.add(() => desk.close());
+      const firstAdmin = await ensureFirstAdmin(desk, settings.dataDir, deps.clock());
       const app = buildServer({ pipeline: deps, desk, clock: deps.clock, sessions: DEFAULT_SESSION_POLICY, targetsFile: options.targets, api: [] });
       closer.add(() => app.close());
       const address = await app.listen({ port: settings.httpPort, host: settings.httpHost });
       logger.info({ address }, 'HTTP server listening');
       process.stderr.write(`vigie: listening on ${address} (data in ${settings.dataDir})\n`);
+      if (firstAdmin) {
+        process.stderr.write(`vigie: first start: sign in at ${address}/ as "${firstAdmin.username}" with the password in ${firstAdmin.passwordFile}\n`);
+      }
     }
     await stopped;
   });

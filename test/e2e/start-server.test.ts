@@ -1,7 +1,7 @@
 // `vigie start` as ops run it: one process with scheduler, workers and the HTTP server; health,
-// readiness and the read-only API answer; SIGTERM shuts it down cleanly.
+// readiness, the desk's first admin account, the API behind sign-in; SIGTERM shuts it down cleanly.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,14 +39,26 @@ describe('vigie start', () => {
         if (!healthy) await sleep(100);
       }
       expect(healthy, stderr).toBe(true);
-      expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: true, index: true } });
-      expect(await (await fetch(`${base}/api/v1/alerts`)).json()).toEqual({ alerts: [] });
-      const targetsBody = (await (await fetch(`${base}/api/v1/targets`)).json()) as { targets: Array<{ id: string; headers: Record<string, string> }> };
+      expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: true, index: true, desk: true } });
+      // Nothing but health and the sign-in page without an account.
+      expect((await fetch(`${base}/api/v1/alerts`)).status).toBe(401);
+      expect((await fetch(`${base}/`)).headers.get('content-type')).toMatch(/^text\/html/);
+      // The first start made an admin whose password is in an owner-only file, and said where (never what).
+      const passwordFile = join(dir, 'data', 'initial-admin-password');
+      expect(stderr).toContain(passwordFile);
+      expect(statSync(passwordFile).mode & 0o077).toBe(0);
+      const password = readFileSync(passwordFile, 'utf8').trim();
+      expect(stderr).not.toContain(password);
+      const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+      expect(signIn.status).toBe(200);
+      const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+      const get = (path: string) => fetch(`${base}${path}`, { headers: { cookie } });
+      expect(((await (await get('/api/v1/alerts')).json()) as { alerts: unknown[] }).alerts).toEqual([]);
+      const targetsBody = (await (await get('/api/v1/targets')).json()) as { targets: Array<{ id: string; headers: Record<string, string> }> };
       expect(targetsBody.targets.map((t) => t.id)).toEqual(['watched']);
       // Header names are shown, credentials never.
       expect(targetsBody.targets[0]!.headers).toEqual({ Authorization: '[redacted]' });
       expect(JSON.stringify(targetsBody)).not.toMatch(/s3cret|pr0xypass/);
-      expect(JSON.stringify(targetsBody)).not.toContain('s3cret');
 
       // An editor-style save (write a new file, rename it over the old one) is picked up.
       writeFileSync(`${targets}.tmp`, 'targets:\n  - id: renamed\n    name: Renamed\n    seeds: [https://renamed.example/]\n');
@@ -54,19 +66,19 @@ describe('vigie start', () => {
       let ids: string[] = [];
       for (let i = 0; i < 100 && ids[0] !== 'renamed'; i++) {
         await sleep(200);
-        ids = ((await (await fetch(`${base}/api/v1/targets`)).json()) as { targets: Array<{ id: string }> }).targets.map((t) => t.id);
+        ids = ((await (await get('/api/v1/targets')).json()) as { targets: Array<{ id: string }> }).targets.map((t) => t.id);
       }
       expect(ids).toEqual(['renamed']);
 
-      const badUrl = await fetch(`${base}/api/v1/alerts/%E0%A4%A`);
+      const badUrl = await get('/api/v1/alerts/%E0%A4%A');
       expect(badUrl.status).toBe(400);
       expect(await badUrl.json()).toMatchObject({ error: { code: 'bad-request' } });
-      const dated = await fetch(`${base}/api/v1/search?from=2026-01-31`);
+      const dated = await get('/api/v1/search?from=2026-01-31');
       expect(dated.status).toBe(200);
-      const bad = await fetch(`${base}/api/v1/search?entity=phone:abc`);
+      const bad = await get('/api/v1/search?q=' + encodeURIComponent('(unbalanced'));
       expect(bad.status).toBe(400);
-      expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('bad-entity');
-      const badQuery = await fetch(`${base}/api/v1/alerts?status=bogus`);
+      expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('bad-query');
+      const badQuery = await get('/api/v1/alerts?status=bogus');
       expect(badQuery.status).toBe(400);
       const missing = await fetch(`${base}/nope`);
       expect(await missing.json()).toMatchObject({ error: { code: 'not-found' } });
