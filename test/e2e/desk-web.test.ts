@@ -87,6 +87,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app in Chromium', () =
   it('has alerts from the crawl to review', async () => {
     const { body } = await api.get('/api/v1/alerts?queue=open');
     expect(body.total).toBeGreaterThanOrEqual(3);
+    expect(body.alerts.filter((a: any) => a.urls.some((u: string) => u.endsWith('/post/1')))).toHaveLength(1);
   });
 
   it('refuses a wrong password, then signs in and shows the user and role', async () => {
@@ -136,5 +137,55 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app in Chromium', () =
     const confirmed = (await api.get(`/api/v1/alerts/${ids[2]}`)).body;
     expect(confirmed).toMatchObject({ status: 'confirmed', decision: { actor: 'anna' } });
     expect(ui.problems.filter((p) => !p.includes('401'))).toEqual([]);
+  }, 60_000);
+
+  it('opens an alert: capture framed with sandbox="" where no script of the page runs, marks, blurred screenshot', async () => {
+    const { page } = ui;
+    // Any status: the triage above may have decided it.
+    await page.goto('/queue?status=all');
+    const hostileRow = page.locator('table.queue tbody tr[data-id]', { has: page.locator('a.url', { hasText: '/post/1' }) });
+    await hostileRow.waitFor();
+    const alertId = await hostileRow.getAttribute('data-id');
+    beaconHits = 0;
+    await hostileRow.locator('td').nth(1).click();
+    await page.keyboard.press('o');
+    await page.waitForURL(`**/alerts/${alertId}`);
+
+    const frame = page.locator('iframe.capture');
+    await frame.waitFor();
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    expect(await frame.getAttribute('src')).toMatch(/^\/api\/v1\/pages\/[^/]+\/capture$/);
+    await expect.poll(() => page.frameLocator('iframe.capture').locator('body').textContent()).toContain('Annonce numéro 1');
+
+    // The page's text, with what matched marked.
+    const marks = page.getByRole('region', { name: 'Texte principal (termes et entités surlignés)' }).locator('mark');
+    expect(await marks.count()).toBeGreaterThan(0);
+
+    const image = page.getByRole('img', { name: 'Capture d’écran de la page' });
+    await image.waitFor();
+    expect(await image.evaluate((img) => getComputedStyle(img).filter)).toContain('blur');
+    await ui.screenshot('alert');
+    await page.getByRole('button', { name: 'Afficher l’image' }).click();
+    expect(await image.evaluate((img) => getComputedStyle(img).filter)).toBe('none');
+    expect(await page.getByRole('button', { name: 'Flouter l’image' }).getAttribute('aria-pressed')).toBe('true');
+
+    // Everything has loaded; had any script or resource of the captured page run, the beacon would know.
+    await page.waitForLoadState('networkidle');
+    expect(beaconHits).toBe(0);
+    expect(await page.title()).not.toContain('PWNED');
+  }, 60_000);
+
+  it('keeps a script out even if the sanitiser let one through: the frame\'s sandbox alone stops it', async () => {
+    const { page } = ui;
+    // The capture answered as raw hostile HTML, without the server's CSP: only the iframe's sandbox is left.
+    const raw = `<!doctype html><p>brut</p><script>new Image().src = '${beacon.origin}/unsanitised'; parent.document.title = 'PWNED';</script>`;
+    await page.route('**/api/v1/pages/*/capture', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: raw }));
+    beaconHits = 0;
+    await page.reload();
+    await expect.poll(() => page.frameLocator('iframe.capture').locator('body').textContent()).toContain('brut');
+    await page.waitForLoadState('networkidle');
+    expect(beaconHits).toBe(0);
+    expect(await page.title()).not.toContain('PWNED');
+    await page.unrouteAll();
   }, 60_000);
 });
