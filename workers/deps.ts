@@ -15,6 +15,7 @@ import type { RunContextCache } from './run-context.ts';
 import type { NearDuplicates } from './near-duplicates.ts';
 import type { RecrawlStore } from './recrawl-store.ts';
 import type { RunStore } from './run-store.ts';
+import type { SavedSearchStore } from './saved-searches.ts';
 import type { TargetStore } from './target-store.ts';
 import type { WarcWriters } from './warc-writers.ts';
 
@@ -41,6 +42,8 @@ export interface WorkerDeps {
   nearDuplicates: NearDuplicates;
   /** The imported hash lists (SHA-256, MD5, pHash) that page media are matched against. */
   hashLists: HashLists;
+  /** Investigators' saved searches, matched against every new page version (cached in memory). */
+  savedSearches: SavedSearchStore;
   /** The brand list of phishing and lookalike-domain detection (settings.brandsFile). */
   brands: BrandList;
   /** The evidence store and the instance key that signs manifests. */

@@ -24,6 +24,7 @@ import { linksOfPreviousVersion, sameTextVersion } from './previous-version.ts';
 import { validatorsAfterNotModified, validatorsOf, type PageVersion } from './recrawl-store.ts';
 import type { PageJobData } from './queues.ts';
 import type { RunContext } from './run-context.ts';
+import { withSavedSearches } from './saved-searches.ts';
 
 export type PageOutcome =
   | { outcome: 'indexed'; pageId: string; alerts: number; entities: number; linksEnqueued: number }
@@ -100,7 +101,9 @@ export async function processPage(job: Job<PageJobData>, deps: WorkerDeps): Prom
   const page = buildPageDocument(run, job.data, capture, { id, contentHash, entities, flags: pageFlags, evidence });
   if (media.media.length > 0) page.media = media.media;
   if (nearDuplicate) page.nearDuplicateOf = nearDuplicate.canonicalContentHash;
-  const observations = alertObservations(page, run.target, ruleSet, deps.clock(), nearDuplicate?.canonicalContentHash ?? contentHash);
+  const alertContentHash = nearDuplicate?.canonicalContentHash ?? contentHash;
+  const ruleObservations = alertObservations(page, run.target, ruleSet, deps.clock(), alertContentHash);
+  const observations = withSavedSearches(ruleObservations, await deps.savedSearches.matching(page), page, alertContentHash, deps.clock());
   const indexed = await deps.index.indexPage(page, observations);
   if (observations.length > 0) await deps.runs.recordLatency(runId, Date.now() - fetchStartedMs);
   await deps.recrawl.put(run.target.id, url, { ...versionOf(page, fetched, evidence), runId, previousManifestSha256: previousManifest, changed });

@@ -29,6 +29,8 @@ export interface RedisKeys {
   hashListCounts(name: string): string;
   /** Failed sign-ins of one account or one client address, counted over the rate-limit window. */
   signInFailures(kind: 'user' | 'ip', who: string): string;
+  /** Investigators' saved searches: id → the search (JSON). */
+  savedSearches(): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -53,6 +55,7 @@ export function redisKeys(prefix: string): RedisKeys {
     hashListEntries: (name, kind) => `${prefix}:hash-list:{${name}}:${kind}`,
     hashListCounts: (name) => `${prefix}:hash-list:{${name}}:counts`,
     signInFailures: (kind, who) => `${prefix}:desk:sign-in-failures:${kind}:${who}`,
+    savedSearches: () => `${prefix}:saved-searches`,
   };
 }
 

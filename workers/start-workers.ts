@@ -23,6 +23,7 @@ import { NearDuplicates } from './near-duplicates.ts';
 import { HashLists } from './hash-lists.ts';
 import { RecrawlStore } from './recrawl-store.ts';
 import { RunStore } from './run-store.ts';
+import { SavedSearchStore } from './saved-searches.ts';
 import { TargetStore } from './target-store.ts';
 import { WarcWriters } from './warc-writers.ts';
 
@@ -67,6 +68,7 @@ export function createWorkerDeps(clients: CoreClients): WorkerDeps & { close(): 
     recrawl: new RecrawlStore(clients.redis, keys.recrawl),
     nearDuplicates: new NearDuplicates(clients.redis, keys),
     hashLists: new HashLists(clients.redis, clients.settings.redisPrefix),
+    savedSearches: new SavedSearchStore(clients.redis, keys, { logger: clients.logger.child({ component: 'saved-searches' }) }),
     brands: clients.brands ?? loadBrandList(clients.settings.brandsFile),
     warc,
     renderer,
