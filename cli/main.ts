@@ -8,6 +8,7 @@ import { registerAnalyzeCommand } from './commands/analyze.ts';
 import { registerCrawlCommand } from './commands/crawl.ts';
 import { registerEvidenceCommand } from './commands/evidence.ts';
 import { registerHashesCommand } from './commands/hashes.ts';
+import { registerReferralsCommand } from './commands/referrals.ts';
 import { registerRulesCommand } from './commands/rules.ts';
 import { registerSearchCommand } from './commands/search.ts';
 import { registerServeCommands } from './commands/serve.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerSearchCommand(program);
   registerEvidenceCommand(program);
   registerHashesCommand(program);
+  registerReferralsCommand(program);
   registerRulesCommand(program);
   registerUsersCommand(program);
   return program;

@@ -2,8 +2,11 @@
 // the way a receiving service would: it verifies as built; any byte changed in any file, a file
 // removed or added, a foreign signing key each give the right problem; child-abuse packages
 // carry no image; printing the report reaches no network.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +16,7 @@ import { buildReferralPackage, CHILD_ABUSE_OMISSION, verifyReferralPackage, type
 import { signPackageManifest } from '../../review/referrals/package-manifest.ts';
 import { writeZip } from '../../review/referrals/package-zip.ts';
 import { renderReportPdf } from '../../review/referrals/report-pdf.ts';
+import { lastJson, runVigie } from '../helpers/cli.ts';
 import { CHROMIUM_PATH, makeReferralFixture, type ReferralFixture } from '../helpers/referral-fixtures.ts';
 
 const TIMEOUT = 120_000;
@@ -132,6 +136,32 @@ describe('referral package', () => {
     // Trusting the forger's key still leaves the page evidence signed at capture to check against.
     expect(verifyReferralPackage(forgery, [...trusted, { keyId: key.keyId, publicKeyRaw: key.publicKeyRaw, source: 'test' }]).ok).toBe(true);
   });
+
+  it('is checked by `vigie referrals verify` (exit 0 verified, 1 with each problem printed)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigie-referral-cli-'));
+    try {
+      const good = join(dir, 'good.zip');
+      const bad = join(dir, 'bad.zip');
+      await writeFile(good, pkg.zip);
+      await writeFile(bad, rezip(entries(pkg.zip).filter((e) => e.path !== 'report.pdf')));
+      const env = { VIGIE_DATA_DIR: fixture.dataDir };
+      const ok = await runVigie(['referrals', 'verify', good], { env });
+      expect(ok.stderr).toBe('');
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toContain('verified');
+      const failed = await runVigie(['referrals', 'verify', bad], { env });
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toContain('FAIL report.pdf  file-missing');
+      // Another data directory (so no trusted key) and a pinned hash the package does not have.
+      const pinned = await runVigie(['referrals', 'verify', good, '--json', '--sha256', 'f'.repeat(64), '--data-dir', dir], {});
+      expect(pinned.code).toBe(1);
+      const report = lastJson<{ ok: boolean; problems: { code: string }[] }>(pinned.stdout);
+      expect(report.ok).toBe(false);
+      expect(report.problems.map((p) => p.code)).toEqual(['file-hash-mismatch', 'key-untrusted', 'evidence-key-untrusted']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 3 * TIMEOUT); // each run of the command loads the whole CLI through tsx
 
   it('finds evidence swapped for other bytes even when the package manifest is re-signed over them', () => {
     const list = entries(pkg.zip);
