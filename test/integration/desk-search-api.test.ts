@@ -10,6 +10,7 @@ import { makeFlag, makePage, observe } from '../contract/index-fixtures.ts';
 
 const BTC = 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq';
 const EMAIL = 'vendeur@example.org';
+const LINK = 'https://paste.example.net/raw/AbC?id=7';
 const FORMULA_TITLE = '=HYPERLINK("http://evil.example/x","clic")';
 
 function entity(type: EntityType, raw: string): Entity {
@@ -25,7 +26,7 @@ const PAGES: PageDocument[] = [
     text: `Vente de faux billets de 50 euros, qualité parfaite. Contact ${EMAIL}, paiement ${BTC}.`,
     fetchedAt: '2026-05-01T10:00:00.000Z',
     targetId: 'shops',
-    entities: [entity('email', EMAIL), entity('btc', BTC)],
+    entities: [entity('email', EMAIL), entity('btc', BTC), entity('url', LINK)],
     flags: [makeFlag('counterfeit', 0.9)],
   }),
   makePage({
@@ -196,9 +197,16 @@ describe('entities', () => {
       { host: 'shop.example.org', site: 'example.org', pages: 1 },
       { host: 'forum.other.net', site: 'other.net', pages: 1 },
     ]));
-    expect(body.cooccurring.map((e: any) => `${e.type}:${e.value}`).sort()).toEqual([`btc:${BTC}`, 'telegram:vendeur_billets'].sort());
+    expect(body.cooccurring.map((e: any) => `${e.type}:${e.value}`).sort()).toEqual([`btc:${BTC}`, 'telegram:vendeur_billets', `url:${normalizeEntityValue('url', LINK)}`].sort());
     expect(body.alerts.map((a: any) => a.category)).toEqual(['counterfeit', 'counterfeit']);
     expect(new Set(body.alerts.map((a: any) => a.contentHash))).toEqual(new Set([PAGES[0]!.contentHash, PAGES[1]!.contentHash]));
+  });
+
+  it('takes a value holding slashes and a query string, percent-encoded in the path', async () => {
+    const response = await investigator.get(`/api/v1/entities/url/${encodeURIComponent(LINK)}`);
+    expect(response.status).toBe(200);
+    expect(response.body.total).toBe(1);
+    expect(response.body.pages[0].url).toBe('https://shop.example.org/annonce-1');
   });
 
   it('answers an entity nobody mentions with empty lists, and a malformed one with 400', async () => {
