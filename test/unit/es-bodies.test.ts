@@ -6,7 +6,22 @@ import type { estypes } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
 import { mergeObservation, newAlert } from '../../indexer/alert-merge.ts';
 import { alertsMappings, indexNames, pagesIndexRequest, pagesMappings, textAnalysisSettings, TEXT_ANALYZER } from '../../indexer/elasticsearch/mappings.ts';
-import { pageScanRequest, pageSearchRequest, searchHitFrom, totalOf } from '../../indexer/elasticsearch/search-bodies.ts';
+import {
+  entityGraphRequest,
+  entitySiteCountsFrom,
+  graphSitePagesRequest,
+  MAX_PREFIX_EXPANSIONS,
+  pageScanRequest,
+  pageSearchRequest,
+  queryNodeBody,
+  searchAggregatesFrom,
+  searchHitFrom,
+  sitePagesFrom,
+  totalOf,
+} from '../../indexer/elasticsearch/search-bodies.ts';
+import { resolveGraphOptions } from '../../indexer/entity-graph.ts';
+import { matchesQuery } from '../../indexer/search-match.ts';
+import { parseSearchQuery, searchTokens } from '../../indexer/search-syntax.ts';
 import type { EsHitSource } from '../../indexer/elasticsearch/search-bodies.ts';
 import {
   ALERT_RETRY_ON_CONFLICT,
@@ -17,7 +32,7 @@ import {
   pageFromSource,
   pageSource,
 } from '../../indexer/elasticsearch/write-bodies.ts';
-import type { EsAlertSource } from '../../indexer/elasticsearch/write-bodies.ts';
+import type { EsAlertSource, EsPageSource } from '../../indexer/elasticsearch/write-bodies.ts';
 import { resolveSearch } from '../../indexer/search-input.ts';
 import { changedRules } from '../../indexer/alert-merge.ts';
 import { applyDecision } from '../../indexer/decisions.ts';
@@ -259,17 +274,24 @@ describe('decision bodies', () => {
 });
 
 describe('search bodies', () => {
-  it('turns every word or phrase into a phrase match over title and text, never query syntax', () => {
-    const request = pageSearchRequest(NAMES.pages, resolveSearch({ text: 'cocaïne "livraison rapide" AND title:* (' }));
+  it('turns plain words and phrases into phrase matches over title and text, never query syntax', () => {
+    const request = pageSearchRequest(NAMES.pages, resolveSearch({ text: 'cocaïne "livraison rapide" and col:x' }));
     expect(request.query?.bool?.must).toEqual([
-      { multi_match: { query: 'cocaïne', type: 'phrase', fields: ['title^2', 'text'] } },
-      { multi_match: { query: 'livraison rapide', type: 'phrase', fields: ['title^2', 'text'] } },
-      { multi_match: { query: 'AND', type: 'phrase', fields: ['title^2', 'text'] } },
-      { multi_match: { query: 'title:*', type: 'phrase', fields: ['title^2', 'text'] } },
+      {
+        bool: {
+          must: [
+            { multi_match: { query: 'cocaïne', type: 'phrase', fields: ['title^2', 'text'] } },
+            { multi_match: { query: 'livraison rapide', type: 'phrase', fields: ['title^2', 'text'] } },
+            { multi_match: { query: 'and', type: 'phrase', fields: ['title^2', 'text'] } },
+            { multi_match: { query: 'col:x', type: 'phrase', fields: ['title^2', 'text'] } },
+          ],
+        },
+      },
     ]);
     expect(JSON.stringify(request)).not.toMatch(/query_string/);
     expect(request.sort).toEqual([{ _score: { order: 'desc' } }, { fetchedTime: { order: 'desc' } }, { id: { order: 'asc' } }]);
     expect(request.track_total_hits).toBe(true);
+    expect(request.aggs).toBeUndefined();
   });
 
   it('combines every filter and pages', () => {
@@ -332,5 +354,180 @@ describe('page scan bodies', () => {
   it('bounds the batch size and refuses a bad date', () => {
     expect(pageScanRequest('p', { limit: 10_000_000 }).size).toBe(1000);
     expect(() => pageScanRequest('p', { limit: 5, since: 'yesterday' })).toThrow(/since/);
+  });
+});
+
+describe('query language bodies', () => {
+  const body = (text: string) => queryNodeBody(parseSearchQuery(text)!);
+
+  it('translates each construct into match, prefix, wildcard and term clauses in bool queries', () => {
+    expect(body('a OR -b')).toEqual({
+      bool: {
+        should: [
+          { multi_match: { query: 'a', type: 'phrase', fields: ['title^2', 'text'] } },
+          { bool: { must_not: [{ multi_match: { query: 'b', type: 'phrase', fields: ['title^2', 'text'] } }] } },
+        ],
+        minimum_should_match: 1,
+      },
+    });
+    expect(body('Cocaï* title:"vente de"* text:x')).toEqual({
+      bool: {
+        must: [
+          { bool: { should: [{ prefix: { title: { value: 'cocai', boost: 2 } } }, { prefix: { text: { value: 'cocai' } } }], minimum_should_match: 1 } },
+          { multi_match: { query: 'vente de', type: 'phrase_prefix', fields: ['title'], max_expansions: MAX_PREFIX_EXPANSIONS } },
+          { multi_match: { query: 'x', type: 'phrase', fields: ['text'] } },
+        ],
+      },
+    });
+    expect(body('url:a*b?c\\d category:drugs -lang:en')).toEqual({
+      bool: {
+        must: [{ wildcard: { url: { value: '*a\\*b\\?c\\\\d*', case_insensitive: true } } }, { term: { categories: 'drugs' } }],
+        must_not: [{ term: { language: 'en' } }],
+      },
+    });
+    expect(body('target:t1 domain:Example.org entity:email:A@b.fr')).toEqual({
+      bool: { must: [{ term: { targetId: 't1' } }, { term: { hostSuffixes: 'example.org' } }, { term: { entityKeys: 'email:a@b.fr' } }] },
+    });
+  });
+
+  /** Elasticsearch's evaluation of the clauses Vigie emits, over a page source, with the vigie_text analysis. */
+  function esMatches(query: estypes.QueryDslQueryContainer, doc: EsPageSource): boolean {
+    if (query === undefined) throw new Error('missing clause');
+    const tokensOf = (field: string) => searchTokens(String(doc[field as 'title' | 'text']));
+    const phrase = (tokens: string[], wanted: string[], prefix: boolean) =>
+      tokens.some((_, start) =>
+        wanted.every((word, i) => {
+          const token = tokens[start + i];
+          return token !== undefined && (prefix && i === wanted.length - 1 ? token.startsWith(word) : token === word);
+        }),
+      );
+    if (query.bool) {
+      const all = (clauses: estypes.QueryDslQueryContainer | estypes.QueryDslQueryContainer[] | undefined) =>
+        clauses === undefined ? [] : Array.isArray(clauses) ? clauses : [clauses];
+      const { must, filter, must_not: mustNot, should } = query.bool;
+      return (
+        all(must).every((clause) => esMatches(clause, doc)) &&
+        all(filter).every((clause) => esMatches(clause, doc)) &&
+        !all(mustNot).some((clause) => esMatches(clause, doc)) &&
+        (should === undefined || all(should).some((clause) => esMatches(clause, doc)))
+      );
+    }
+    if (query.multi_match) {
+      const { query: text, fields, type } = query.multi_match;
+      const wanted = searchTokens(text);
+      return [fields ?? []].flat().some((field) => phrase(tokensOf(field.split('^')[0]!), wanted, type === 'phrase_prefix'));
+    }
+    if (query.prefix) {
+      const [field, spec] = Object.entries(query.prefix)[0]!;
+      const value = typeof spec === 'string' ? spec : String(spec?.value);
+      return tokensOf(field).some((token) => token.startsWith(value));
+    }
+    if (query.wildcard) {
+      const spec = query.wildcard.url as estypes.QueryDslWildcardQuery;
+      const needle = String(spec.value).slice(1, -1).replace(/\\(.)/gu, '$1');
+      return doc.url.toLowerCase().includes(needle.toLowerCase());
+    }
+    if (query.term) {
+      const [field, value] = Object.entries(query.term)[0]!;
+      const stored = doc[field as keyof EsPageSource];
+      return [stored].flat().includes(value as never);
+    }
+    throw new Error(`unexpected clause ${JSON.stringify(query)}`);
+  }
+
+  it('selects the same pages as the in-memory matcher (and so as the embedded index)', () => {
+    const pages = [
+      makePage({ url: 'https://forum.example.org/t/1', title: 'Vente de cocaïne', text: 'Livraison rapide, paiement en bitcoin.', flags: [makeFlag('drugs', 0.9)] }),
+      makePage({ url: 'https://example.org/Login.php', title: 'Cocaine prices', text: 'Wholesale cocaine by e-mail.', language: 'en',
+        entities: [{ type: 'email', value: 'a@b.fr', start: 0, end: 6 }] }),
+      makePage({ url: 'https://shop.example.co.uk/armes', title: 'Armes', text: 'L’œuvre d’été, paiement bitcoin.', targetId: 't1', language: null,
+        flags: [makeFlag('weapons', 0.9)] }),
+      makePage({ url: 'https://notexample.org/x', title: 'Recette', text: 'Héroïne et cocaïne : vente rapide.' }),
+    ];
+    const queries = [
+      'cocaine', 'COCAÏNE bitcoin', '"paiement en bitcoin"', '"vente rapide"', 'vente OR armes', '-cocaine', 'bitcoin -armes',
+      'coca*', '"paiement bit"*', 'title:cocaine', 'text:cocaine -title:cocaine', 'oeuvre ete', 'heroine OR (wholesale e-mail)',
+      'url:login.PHP', 'url:/ARMES OR url:recette', 'category:drugs OR category:weapons', '-lang:fr', 'lang:en', 'target:t1',
+      'domain:example.org', '-domain:example.org', 'entity:email:a@b.fr', 'NOT (cocaine OR bitcoin)', '(vente OR prices) -(forum OR recette)',
+      'e-mail*', 'l* -lang:en', 'pai* OR her*',
+    ];
+    const docs = pages.map(pageSource);
+    for (const text of queries) {
+      const ast = parseSearchQuery(text);
+      const expected = pages.map((page) => matchesQuery(ast, page));
+      const request = pageSearchRequest(NAMES.pages, resolveSearch({ text }));
+      const actual = docs.map((doc) => esMatches(request.query!, doc));
+      expect(actual, text).toEqual(expected);
+    }
+  });
+
+  it('asks for facets and a UTC calendar histogram over the whole matching set, and maps them back', () => {
+    const search = resolveSearch({ text: 'cocaine', facets: true, histogram: 'week' });
+    const request = pageSearchRequest(NAMES.pages, search);
+    const order = [{ _count: 'desc' }, { _key: 'asc' }];
+    expect(request.aggs).toEqual({
+      category: { terms: { field: 'categories', size: 20, order } },
+      target: { terms: { field: 'targetId', size: 20, order } },
+      language: { terms: { field: 'language', size: 20, order } },
+      domain: { terms: { field: 'site', size: 20, order } },
+      histogram: { date_histogram: { field: 'fetchedTime', calendar_interval: 'week', min_doc_count: 1, time_zone: 'UTC' } },
+    });
+    const terms = (...buckets: [string, number][]) => ({ buckets: buckets.map(([key, doc_count]) => ({ key, doc_count })) }) as estypes.AggregationsAggregate;
+    const aggregations: Record<string, estypes.AggregationsAggregate> = {
+      category: terms(['drugs', 3]),
+      target: terms(['t1', 2], ['t2', 1]),
+      language: terms(),
+      domain: terms(['example.org', 3]),
+      histogram: { buckets: [{ key: Date.parse('2024-01-01T00:00:00Z'), doc_count: 2 }, { key: Date.parse('2024-01-08T00:00:00Z'), doc_count: 0 }] } as estypes.AggregationsAggregate,
+    };
+    expect(searchAggregatesFrom(aggregations, search)).toEqual({
+      facets: {
+        category: [{ value: 'drugs', count: 3 }],
+        target: [{ value: 't1', count: 2 }, { value: 't2', count: 1 }],
+        language: [],
+        domain: [{ value: 'example.org', count: 3 }],
+      },
+      histogram: [{ start: '2024-01-01T00:00:00.000Z', count: 2 }],
+    });
+    expect(searchAggregatesFrom(undefined, resolveSearch({}))).toEqual({});
+    expect(pageSource(makePage({ url: 'https://a.forum.example.co.uk/x' })).site).toBe('example.co.uk');
+  });
+
+  it('builds the entity graph from entity terms ordered by site cardinality, cut below minSites', () => {
+    const options = resolveGraphOptions({ type: 'email', minSites: 3, limit: 50, from: '2024-01-01' });
+    const request = entityGraphRequest(NAMES.pages, options);
+    expect(request).toMatchObject({
+      size: 0,
+      query: { bool: { filter: [{ range: { fetchedTime: { gte: '2024-01-01T00:00:00.000Z' } } }] } },
+      aggs: {
+        entities: {
+          terms: { field: 'entityKeys', size: 50, include: 'email:.*', order: [{ sites: 'desc' }, { _count: 'desc' }, { _key: 'asc' }] },
+          aggs: {
+            sites: { cardinality: { field: 'site' } },
+            shared: { bucket_selector: { buckets_path: { sites: 'sites' }, script: { params: { min: 3 } } } },
+            bySite: { terms: { field: 'site' } },
+          },
+        },
+      },
+    });
+    const response = {
+      entities: {
+        buckets: [
+          { key: 'email:a@b.fr', doc_count: 3, sites: { value: 2 }, bySite: { buckets: [{ key: 'x.org', doc_count: 2 }, { key: 'y.org', doc_count: 1 }] } },
+        ],
+      },
+    } as unknown as Record<string, estypes.AggregationsAggregate>;
+    expect(entitySiteCountsFrom(response)).toEqual([
+      { key: 'email:a@b.fr', site: 'x.org', pages: 2 },
+      { key: 'email:a@b.fr', site: 'y.org', pages: 1 },
+    ]);
+    expect(graphSitePagesRequest(NAMES.pages, ['email:a@b.fr'], ['x.org', 'y.org'], options)).toMatchObject({
+      query: { bool: { filter: [{ terms: { entityKeys: ['email:a@b.fr'] } }, { range: { fetchedTime: { gte: '2024-01-01T00:00:00.000Z' } } }] } },
+      aggs: { sites: { terms: { field: 'site', size: 2, include: ['x.org', 'y.org'] } } },
+    });
+    expect(sitePagesFrom({ sites: { buckets: [{ key: 'x.org', doc_count: 2 }] } } as unknown as Record<string, estypes.AggregationsAggregate>)).toEqual(
+      new Map([['x.org', 2]]),
+    );
+    expect(() => resolveGraphOptions({ type: 'nope' as never })).toThrow(/entity type/);
   });
 });
