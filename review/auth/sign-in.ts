@@ -107,6 +107,12 @@ async function openSession(ctx: DeskContext, request: FastifyRequest, reply: Fas
   const now = ctx.clock().toISOString();
   const session = { id: secretHash(token), username: user.username, csrfToken: newSecret(24), createdAt: now, lastSeenAt: now };
   await ctx.desk.createSession(session);
+  // Sessions nobody signed out of would pile up; each sign-in sweeps the expired ones.
+  const nowMs = Date.parse(now);
+  await ctx.desk.deleteExpiredSessions({
+    idleBefore: new Date(nowMs - ctx.sessions.idleMs).toISOString(),
+    createdBefore: new Date(nowMs - ctx.sessions.maxAgeMs).toISOString(),
+  });
   await ctx.desk.recordSignIn(user.username, now);
   await appendAudit(ctx, request, null, { action: 'session.sign-in', subject: user.username, outcome: 'ok', actor: user.username, detail: { via } });
   void reply.setCookie(SESSION_COOKIE, token, {

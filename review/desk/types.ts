@@ -141,6 +141,8 @@ export interface DeskStore {
   getSession(id: string): Promise<SessionRecord | null>;
   touchSession(id: string, lastSeenAt: string): Promise<void>;
   deleteSession(id: string): Promise<void>;
+  /** Removes sessions unused since idleBefore or created before createdBefore; returns how many. */
+  deleteExpiredSessions(limits: { idleBefore: string; createdBefore: string }): Promise<number>;
   /** Signs a user out everywhere (disabled account, role change). */
   deleteUserSessions(username: string): Promise<number>;
 
