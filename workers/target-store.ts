@@ -24,6 +24,16 @@ export class TargetStore {
     return json ? targetSchema.parse(JSON.parse(json)) : null;
   }
 
+  /** Stores one target, adding it or replacing the one with its id. */
+  async put(target: WatchTarget): Promise<void> {
+    await this.redis.hset(this.keys.targets(), target.id, JSON.stringify(target));
+  }
+
+  /** Removes one target; false when there was none with that id. */
+  async remove(id: string): Promise<boolean> {
+    return (await this.redis.hdel(this.keys.targets(), id)) === 1;
+  }
+
   /** Makes the stored set exactly `targets` (a target missing from the list is removed). */
   async replaceAll(targets: readonly WatchTarget[]): Promise<{ removed: string[] }> {
     const existing = await this.redis.hkeys(this.keys.targets());
