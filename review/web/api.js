@@ -50,6 +50,7 @@ export function apiUrl(path, query) {
  * @property {Record<string, unknown>} [query]
  * @property {unknown} [body]
  * @property {boolean} [quiet] do not show the error to the user (the caller handles it)
+ * @property {string} [contentType] send `body` (a string) as is, with this type (text/yaml for an import)
  */
 
 /**
@@ -62,14 +63,14 @@ export async function request(method, path, options = {}) {
   /** @type {Record<string, string>} */
   const headers = { accept: 'application/json' };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
   let response;
   try {
     response = await fetch(apiUrl(path, options.query), {
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : options.contentType ? String(options.body) : JSON.stringify(options.body),
     });
   } catch {
     return fail(new ApiError(0, 'unavailable', 'network error: the desk did not answer'), options);
