@@ -29,8 +29,15 @@ export const ROUTES = [
   { path: '/sign-in', page: () => import('./pages/sign-in.js'), access: 'public' },
   { path: '/queue', page: () => import('./pages/queue.js'), access: 'alerts:read', nav: 'nav.queue' },
   { path: '/alerts/:id', page: () => import('./pages/alert.js'), access: 'alerts:read' },
+  { path: '/search', page: () => import('./pages/search.js'), access: 'search:read', nav: 'nav.search' },
+  { path: '/entities', page: () => import('./pages/entity-graph.js'), access: 'search:read', nav: 'nav.entities' },
+  { path: '/entities/:type/:value', page: () => import('./pages/entity.js'), access: 'search:read' },
+  { path: '/targets', page: () => import('./pages/targets.js'), access: 'targets:read', nav: 'nav.targets' },
+  { path: '/targets/:id', page: () => import('./pages/target-edit.js'), access: 'targets:read' },
+  { path: '/stats', page: () => import('./pages/stats.js'), access: 'stats:read', nav: 'nav.stats' },
   { path: '/users', page: () => import('./pages/users.js'), access: 'users:admin', nav: 'nav.users' },
   { path: '/audit', page: () => import('./pages/audit.js'), access: 'audit:read', nav: 'nav.audit' },
+  { path: '/api/docs', page: () => import('./pages/api-docs.js'), access: 'signed-in', nav: 'nav.api-docs' },
 ];
 
 /** @type {Me | null} */
