@@ -40,13 +40,9 @@ export function registerSavedSearchRoutes(app: FastifyInstance, ctx: DeskContext
     access: 'saved-searches:write',
     body: newSavedSearch,
     handler: async ({ body, principal, reply, audit }) => {
-      let search;
-      try {
-        search = await store.create({ ...body, owner: principal!.username }, ctx.clock());
-      } catch (err) {
-        if (err instanceof NonRetryableError && err.code === 'saved-searches-full') throw conflict(err.message);
-        throw asHttpError(err);
-      }
+      const search = await store.create({ ...body, owner: principal!.username }, ctx.clock()).catch((err: unknown) => {
+        throw err instanceof NonRetryableError && err.code === 'saved-searches-full' ? conflict(err.message) : asHttpError(err);
+      });
       await audit('saved-search.create', search.id, { name: search.name, query: search.query, category: search.category });
       return reply.status(201).send({ savedSearch: search });
     },

@@ -8,7 +8,7 @@ import { targetSchema } from '../../config/index.ts';
 import { categoryTags } from '../../extractors/categories.ts';
 import type { Alert } from '../../indexer/types.ts';
 import { redisKeys } from '../../workers/redis-keys.ts';
-import { SavedSearchStore, withSavedSearches } from '../../workers/saved-searches.ts';
+import { MAX_SAVED_SEARCHES, SavedSearchStore, withSavedSearches } from '../../workers/saved-searches.ts';
 import { makePage, observe } from '../contract/index-fixtures.ts';
 import { startTestDesk, type DeskClient, type TestDesk } from '../helpers/desk.ts';
 import { startHttpServer, type TestServer } from '../helpers/hostile-server.ts';
@@ -183,6 +183,16 @@ describe('SavedSearchStore', () => {
     // The desk's own store (shared with this process's workers) sees its own change at once.
     expect((await desk.pipeline.deps.savedSearches.matching(page)).map((s) => s.id)).toEqual([created.body.savedSearch.id]);
   });
+
+  it(`refuses a saved search past ${MAX_SAVED_SEARCHES}`, async () => {
+    const keys = redisKeys(`${desk.pipeline.deps.settings.redisPrefix}:cap`);
+    const store = new SavedSearchStore(desk.pipeline.deps.redis, keys);
+    const input = { name: 'n', query: 'billets', category: 'fraud', owner: 'ines' } as const;
+    for (let i = 0; i < MAX_SAVED_SEARCHES; i++) await store.create(input, new Date());
+    await expect(store.create(input, new Date())).rejects.toMatchObject({ code: 'saved-searches-full' });
+    expect((await store.list()).length).toBe(MAX_SAVED_SEARCHES);
+    await desk.pipeline.deps.redis.del(keys.savedSearches());
+  }, 60_000);
 
   it('skips an unreadable entry and a query that no longer parses, without failing the page or the list', async () => {
     const keys = redisKeys(desk.pipeline.deps.settings.redisPrefix);
