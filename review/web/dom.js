@@ -110,3 +110,16 @@ export function runDialog(dialog, decide) {
     dialog.showModal();
   });
 }
+
+let fieldCount = 0;
+
+/**
+ * A form control with its <label for> (a control nested in its label would take the label's
+ * other text, e.g. a select's options, into its accessible name).
+ * @param {string} text
+ * @param {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} control
+ */
+export function field(text, control) {
+  if (!control.id) control.id = `field-${++fieldCount}`;
+  return h('div', { class: 'field' }, h('label', { for: control.id }, text), control);
+}

@@ -190,7 +190,7 @@ export default {
   'tokens.revoked': "revoked",
   'tokens.revoke': "Revoke {name}",
   'tokens.once': "Copy this token now: it will never be shown again.",
-  'tokens.secret': "New token",
+  'tokens.secret': "Token created (shown once)",
   'audit.title': "Audit log",
   'audit.caption': "Newest first",
   'audit.pager': "Log pages",
@@ -209,4 +209,7 @@ export default {
   'audit.empty': "No entry.",
   'audit.newest': "Newest",
   'audit.older': "Older",
+  'sign-in.oidc': "Sign in with {label}",
+  'sign-in.or': "or",
+  'sign-in.oidc-failed': "Sign-in through the identity provider failed ({reason}).",
 };

@@ -190,7 +190,7 @@ export default {
   'tokens.revoked': "révoqué",
   'tokens.revoke': "Révoquer {name}",
   'tokens.once': "Copiez ce jeton maintenant : il ne sera plus jamais affiché.",
-  'tokens.secret': "Nouveau jeton",
+  'tokens.secret': "Jeton créé (affiché une seule fois)",
   'audit.title': "Journal d’audit",
   'audit.caption': "Du plus récent au plus ancien",
   'audit.pager': "Pages du journal",
@@ -209,4 +209,7 @@ export default {
   'audit.empty': "Aucune entrée.",
   'audit.newest': "Les plus récentes",
   'audit.older': "Plus anciennes",
+  'sign-in.oidc': "Se connecter avec {label}",
+  'sign-in.or': "ou",
+  'sign-in.oidc-failed': "La connexion par le fournisseur d’identité a échoué ({reason}).",
 };

@@ -1,7 +1,7 @@
 // The audit log (admin): newest first, filtered by actor, action and subject, paged backwards
 // with `before` (the last sequence number seen). Read-only: no route edits the log.
 import { api } from '../api.js';
-import { formatTime, h, mount } from '../dom.js';
+import { field, formatTime, h, mount } from '../dom.js';
 import { lang, t } from '../i18n.js';
 
 const PAGE_SIZE = 100;
@@ -17,7 +17,7 @@ export default async function audit(ctx) {
   const form = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': t('audit.filter') },
-    FILTERS.map((name) => h('label', null, t(`audit.${name}`), h('input', { name, value: query.get(name) ?? '', maxlength: 300 }))),
+    FILTERS.map((name) => field(t(`audit.${name}`), h('input', { name, value: query.get(name) ?? '', maxlength: 300 }))),
     h('button', { type: 'submit', class: 'primary' }, t('queue.filter')),
   );
   form.addEventListener('submit', (event) => {

@@ -3,7 +3,7 @@
 // a view can be linked. Keyboard triage: j/k select, Enter/o open, d/c/r/a decide, x check, ? help.
 import { api } from '../api.js';
 import { askAssignee, askDismissReason, decide, notAShortcut, showShortcutHelp } from '../decisions.js';
-import { announce, formatTime, h, mount } from '../dom.js';
+import { announce, field, formatTime, h, mount } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { ALERT_STATUSES, CATEGORIES } from '../vocab.js';
 import { openReferralDialog } from './referral-dialog.js';
@@ -96,18 +96,18 @@ export default async function queue(ctx) {
   mount(ctx.main, h('h1', null, t('queue.title')), filterForm(), bulk, table, pager);
 
   function filterForm() {
-    const field = (/** @type {string} */ name, /** @type {HTMLElement} */ control) => h('label', null, t(`queue.${name}`), control);
+    const labelled = (/** @type {string} */ name, /** @type {HTMLInputElement | HTMLSelectElement} */ control) => field(t(`queue.${name}`), control);
     const select = (/** @type {string} */ name, /** @type {Array<[string, string]>} */ options, /** @type {string} */ fallback) =>
       h('select', { name }, options.map(([value, label]) => h('option', { value, selected: (query.get(name) ?? fallback) === value }, label)));
     const form = h(
       'form',
       { class: 'filters', role: 'search', 'aria-label': t('queue.filter') },
-      field('status', select('status', [['open', t('status.open')], ['all', t('common.all')], ...ALERT_STATUSES.map((s) => /** @type {[string, string]} */ ([s, t(`status.${s}`)]))], 'open')),
-      field('category', select('category', [['', t('common.all')], ...CATEGORIES.map((c) => /** @type {[string, string]} */ ([c, t(`category.${c}`)]))], '')),
-      field('target', h('input', { name: 'target', value: query.get('target') ?? '', size: 14 })),
-      field('assignee', h('input', { name: 'assignee', value: query.get('assignee') ?? '', size: 12 })),
-      field('from', h('input', { name: 'from', type: 'date', value: query.get('from') ?? '' })),
-      field('to', h('input', { name: 'to', type: 'date', value: query.get('to') ?? '' })),
+      labelled('status', select('status', [['open', t('status.open')], ['all', t('common.all')], ...ALERT_STATUSES.map((s) => /** @type {[string, string]} */ ([s, t(`status.${s}`)]))], 'open')),
+      labelled('category', select('category', [['', t('common.all')], ...CATEGORIES.map((c) => /** @type {[string, string]} */ ([c, t(`category.${c}`)]))], '')),
+      labelled('target', h('input', { name: 'target', value: query.get('target') ?? '', size: 14 })),
+      labelled('assignee', h('input', { name: 'assignee', value: query.get('assignee') ?? '', size: 12 })),
+      labelled('from', h('input', { name: 'from', type: 'date', value: query.get('from') ?? '' })),
+      labelled('to', h('input', { name: 'to', type: 'date', value: query.get('to') ?? '' })),
       h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'group', value: 'content', checked: query.get('group') === 'content' }), ' ', t('queue.group')),
       h('button', { type: 'submit', class: 'primary' }, t('queue.filter')),
     );

@@ -48,6 +48,14 @@ export default async function signIn(ctx) {
       /** @type {HTMLInputElement} */ (form.elements.namedItem('password')).focus();
     }
   });
+  // A failed OpenID Connect sign-in comes back here with ?error=oidc-<reason>.
+  const oidcError = ctx.query.get('error');
+  if (oidcError) problem.textContent = t('sign-in.oidc-failed', { reason: oidcError.replace(/^oidc-/, '') });
   mount(ctx.main, form);
+  const methods = await api.get('/auth-methods', undefined, { quiet: true }).catch(() => null);
+  if (methods?.oidc) {
+    // A full navigation (not the app's router): the provider's page takes over.
+    form.append(h('p', { class: 'or' }, t('sign-in.or')), h('a', { class: 'button', href: methods.oidc.loginUrl }, t('sign-in.oidc', { label: methods.oidc.label })));
+  }
   /** @type {HTMLInputElement} */ (form.elements.namedItem('username')).focus();
 }

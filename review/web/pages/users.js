@@ -2,7 +2,7 @@
 // shown once, at creation; the desk keeps only its hash).
 import { api } from '../api.js';
 import { cancelButton } from '../decisions.js';
-import { announce, formatTime, h, mount } from '../dom.js';
+import { announce, field, formatTime, h, mount } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { ROLES } from '../vocab.js';
 
@@ -83,9 +83,9 @@ export default async function users(ctx) {
       'form',
       { class: 'filters', 'aria-labelledby': 'new-user-title' },
       h('h2', { id: 'new-user-title', class: 'visually-hidden' }, t('users.create')),
-      h('label', null, t('users.username'), h('input', { name: 'username', required: true, autocomplete: 'off', pattern: '[a-z0-9][a-z0-9._\\-]{1,62}' })),
-      h('label', null, t('users.role'), h('select', { name: 'role' }, ROLES.map((r) => h('option', { value: r }, t(`role.${r}`))))),
-      h('label', null, t('users.password'), h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true })),
+      field(t('users.username'), h('input', { name: 'username', required: true, autocomplete: 'off', pattern: '[a-z0-9][a-z0-9._\\-]{1,62}' })),
+      field(t('users.role'), h('select', { name: 'role' }, ROLES.map((r) => h('option', { value: r }, t(`role.${r}`))))),
+      field(t('users.password'), h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true })),
       h('button', { type: 'submit', class: 'primary' }, t('users.create')),
     );
     form.addEventListener('submit', async (event) => {
@@ -154,7 +154,9 @@ async function tokensDialog(username) {
     const input = /** @type {HTMLInputElement} */ (form.elements.namedItem('name'));
     const answer = await api.post(path, { name: input.value.trim() });
     input.value = '';
-    mount(fresh, h('p', null, t('tokens.once')), h('p', { class: 'token-once', 'aria-label': t('tokens.secret') }, answer.token));
+    const secret = h('input', { class: 'token-once', readonly: true, value: answer.token, size: 60 });
+    mount(fresh, h('p', null, t('tokens.once')), field(t('tokens.secret'), secret));
+    secret.select();
     await load();
   });
   dialog.addEventListener('close', () => dialog.remove());
