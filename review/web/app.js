@@ -151,7 +151,7 @@ document.addEventListener('click', (event) => {
   const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
   if (!(link instanceof HTMLAnchorElement) || event.defaultPrevented || event.button !== 0) return;
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey || link.target || link.hasAttribute('download')) return;
-  if (link.origin !== location.origin || /^\/(api|app|ops|metrics)\b/.test(link.pathname) && link.pathname !== '/api/docs') return;
+  if (link.origin !== location.origin || (/^\/(api|app|ops|metrics)\b/.test(link.pathname) && link.pathname !== '/api/docs')) return;
   event.preventDefault();
   navigate(link.pathname + link.search);
 });
