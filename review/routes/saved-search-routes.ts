@@ -11,7 +11,7 @@ import { savedSearchName } from '../../workers/saved-searches.ts';
 import type { DeskContext } from '../http/context.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import { defineRoute, idParam } from '../http/route.ts';
-import { asHttpError, pagingFields, withIndexErrors } from './search-params.ts';
+import { RESULT_WINDOW_MESSAGE, asHttpError, pagingFields, withIndexErrors, withinResultWindow } from './search-params.ts';
 
 const newSavedSearch = z.strictObject({
   name: savedSearchName,
@@ -86,7 +86,7 @@ export function registerSavedSearchRoutes(app: FastifyInstance, ctx: DeskContext
     summary: 'Retro-run: the pages already indexed that the saved search matches (no alert is raised)',
     access: 'search:read',
     params: idParam,
-    query: z.strictObject(pagingFields),
+    query: z.strictObject(pagingFields).refine(withinResultWindow, RESULT_WINDOW_MESSAGE),
     handler: async ({ params, query }) => {
       const search = await store.get(params.id);
       if (search === null) throw notFound('saved search');

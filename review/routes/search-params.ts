@@ -41,10 +41,21 @@ export const searchFilterFields = {
 export const searchFilters = z.strictObject(searchFilterFields);
 export type SearchFilters = z.output<typeof searchFilters>;
 
+/** Hits reachable by paging (Elasticsearch's default index.max_result_window): beyond, narrow the query or export it. */
+export const RESULT_WINDOW = 10_000;
+
 export const pagingFields = {
   limit: z.coerce.number().int().min(1).max(1000).default(20),
-  // Deeper than this, narrow the query or export it (Elasticsearch's default result window).
-  offset: z.coerce.number().int().min(0).max(10_000).default(0),
+  offset: z.coerce.number().int().min(0).max(RESULT_WINDOW).default(0),
+};
+
+/** Refuses a page that ends past RESULT_WINDOW (same answer from both backends). */
+export function withinResultWindow(paging: { limit: number; offset: number }): boolean {
+  return paging.offset + paging.limit <= RESULT_WINDOW;
+}
+export const RESULT_WINDOW_MESSAGE = {
+  message: `offset + limit may not pass ${RESULT_WINDOW}: narrow the query, or export it`,
+  path: ['offset'],
 };
 
 /** Query-string booleans as people write them: 1/0, true/false. */

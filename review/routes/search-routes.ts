@@ -6,14 +6,25 @@ import { z } from 'zod';
 import { MAX_EXPORT_ROWS, exportChunks, planExport } from '../export/search-export.ts';
 import type { DeskContext } from '../http/context.ts';
 import { defineRoute } from '../http/route.ts';
-import { describeFilters, flagParam, pagingFields, searchFilterFields, toSearchQuery, withIndexErrors } from './search-params.ts';
+import {
+  RESULT_WINDOW_MESSAGE,
+  describeFilters,
+  flagParam,
+  pagingFields,
+  searchFilterFields,
+  toSearchQuery,
+  withIndexErrors,
+  withinResultWindow,
+} from './search-params.ts';
 
-const searchQuery = z.strictObject({
-  ...searchFilterFields,
-  ...pagingFields,
-  facets: flagParam.optional(),
-  histogram: z.enum(['day', 'week', 'month']).optional(),
-});
+const searchQuery = z
+  .strictObject({
+    ...searchFilterFields,
+    ...pagingFields,
+    facets: flagParam.optional(),
+    histogram: z.enum(['day', 'week', 'month']).optional(),
+  })
+  .refine(withinResultWindow, RESULT_WINDOW_MESSAGE);
 
 const exportQuery = z.strictObject({
   ...searchFilterFields,

@@ -102,7 +102,7 @@ describe('GET /api/v1/search', () => {
   });
 
   it('answers bad parameters with 400 bad-request, never a 500', async () => {
-    for (const query of ['from=yesterday', 'limit=0', 'limit=5000', 'histogram=hour', 'facets=maybe', 'category=cats', 'entity=nonsense', 'entity=btc:notawallet', 'nope=1']) {
+    for (const query of ['offset=9990&limit=20', 'offset=-1', 'from=yesterday', 'limit=0', 'limit=5000', 'histogram=hour', 'facets=maybe', 'category=cats', 'entity=nonsense', 'entity=btc:notawallet', 'nope=1']) {
       const response = await investigator.get(`/api/v1/search?${query}`);
       expect(response.status, query).toBe(400);
       expect(response.body.error.code, query).toBe('bad-request');
