@@ -254,7 +254,7 @@ describe('the alerts API', () => {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: TEST_PASSWORD }),
     });
     const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
-    for (const extra of [{}, { 'x-csrf-token': 'not-the-token' }]) {
+    for (const extra of [{}, { 'x-csrf-token': 'not-the-token' }] as Record<string, string>[]) {
       const response = await fetch(`${desk.baseUrl}/api/v1/alerts/${alert.id}/decisions`, {
         method: 'POST', headers: { cookie, 'content-type': 'application/json', ...extra }, body: JSON.stringify({ status: 'escalated' }),
       });
