@@ -2,7 +2,7 @@
 // a schedule has exactly one BullMQ job scheduler (upserted, so repeated applies and restarts
 // never duplicate one); schedulers of removed, disabled or unscheduled targets are removed.
 import { randomBytes } from 'node:crypto';
-import type { Job } from 'bullmq';
+import type { Job, RepeatOptions } from 'bullmq';
 import type { Logger, WatchTarget } from '../config/index.ts';
 import { RUN_JOB_OPTIONS, sanitizeId, type Queues, type RunJobData } from './queues.ts';
 import type { TargetStore } from './target-store.ts';
@@ -27,7 +27,10 @@ export async function applyTargets(
   const { removed } = await deps.targets.replaceAll(targets);
   const scheduled: string[] = [];
   for (const target of targets) {
-    if (await upsertSchedule(target, deps.queues)) scheduled.push(target.id);
+    // Schedulers of unscheduled targets are removed below, where they are counted.
+    if (repeatOf(target) === null) continue;
+    await upsertSchedule(target, deps.queues);
+    scheduled.push(target.id);
   }
 
   const wanted = new Set(scheduled.map(schedulerIdOf));
@@ -53,19 +56,25 @@ export async function listSchedules(queues: Queues): Promise<Map<string, { next:
   return schedules;
 }
 
+/** The BullMQ repeat options of a target that runs on a schedule; null for a disabled or on-demand one. */
+function repeatOf(target: WatchTarget): RepeatOptions | null {
+  if (!target.enabled || !target.schedule) return null;
+  return 'intervalSecs' in target.schedule
+    ? { every: target.schedule.intervalSecs * 1000 }
+    : { pattern: target.schedule.cron, tz: target.schedule.timezone };
+}
+
 /**
  * Gives one target the scheduler its config asks for: upserted when it is enabled and has a
  * schedule, removed otherwise (a disabled target, which is how the desk pauses one). True when
  * the target is scheduled afterwards.
  */
 export async function upsertSchedule(target: WatchTarget, queues: Queues): Promise<boolean> {
-  if (!target.enabled || !target.schedule) {
+  const repeat = repeatOf(target);
+  if (repeat === null) {
     await removeSchedule(target.id, queues);
     return false;
   }
-  const repeat = 'intervalSecs' in target.schedule
-    ? { every: target.schedule.intervalSecs * 1000 }
-    : { pattern: target.schedule.cron, tz: target.schedule.timezone };
   await queues.runs.upsertJobScheduler(schedulerIdOf(target.id), repeat, {
     name: 'run',
     data: { targetId: target.id },
