@@ -14,6 +14,7 @@ import { registerAlertRoutes } from './routes/alert-routes.ts';
 import { registerAuditRoutes } from './routes/audit-routes.ts';
 import { registerEntityRoutes } from './routes/entity-routes.ts';
 import { registerEvidenceRoutes } from './routes/evidence-routes.ts';
+import { registerReferralRoutes } from './routes/referral-routes.ts';
 import { registerSavedSearchRoutes } from './routes/saved-search-routes.ts';
 import { registerSearchRoutes } from './routes/search-routes.ts';
 import { registerStatsRoutes } from './routes/stats-routes.ts';
@@ -33,6 +34,7 @@ const ROUTE_FILES: ReadonlyArray<(app: FastifyInstance, ctx: DeskContext) => voi
   registerStatsRoutes,
   registerAlertRoutes,
   registerEvidenceRoutes,
+  registerReferralRoutes,
   registerOidcRoutes,
   registerTargetRoutes,
   registerMetrics,
