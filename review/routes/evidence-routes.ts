@@ -85,7 +85,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, ctx: DeskContext): 
       await audit('evidence.view', page.id, { what: 'screenshot', sha256: shot.sha256 });
       return reply
         .header('content-type', shot.mediaType)
-        .header('content-disposition', `inline; filename="${page.id}-screenshot.${shot.mediaType === 'image/jpeg' ? 'jpg' : 'png'}"`)
+        .header('content-disposition', `inline; filename="${page.id.replace(/[^A-Za-z0-9_-]/g, '_')}-screenshot.${shot.mediaType === 'image/jpeg' ? 'jpg' : 'png'}"`)
         .header('cross-origin-resource-policy', 'same-origin')
         .send(shot.bytes);
     },
