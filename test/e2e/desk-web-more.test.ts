@@ -1,0 +1,269 @@
+// The desk's investigator, ops and statistics screens in real Chromium against the real server,
+// on pages produced by a real crawl of two local sites (127.0.0.1 and 127.0.0.2) that share a
+// bitcoin address: a search in the query language, a facet click, an entity pivot from a result
+// (its page lists the pages and alerts), the graph of entities shared across sites; an ops user
+// editing a target (saved and seen through the API; a bad value shown at its field, nothing
+// lost); the statistics charts and their tables; the API reference. VIGIE_SCREENSHOTS=1 also
+// writes docs/screenshots/{search,entity,targets,stats}.png.
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crawlOnce } from '../../cli/commands/crawl.ts';
+import { targetSchema } from '../../config/index.ts';
+import { startTestDesk, type DeskClient, type TestDesk } from '../helpers/desk.ts';
+import { CHROMIUM_PATH, launchDeskBrowser, type DeskBrowser } from '../helpers/desk-browser.ts';
+import { startHttpServer, type TestServer } from '../helpers/hostile-server.ts';
+
+const BTC = 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq';
+const EMAIL = 'grossiste.discret@example.org';
+
+/** Posts per site: drug offers (alerts), three paid to the same wallet on both sites; one recipe page. */
+const SITES = {
+  annonces: [
+    `Je vends de la cocaïne pure, livraison discrète partout en France, paiement en bitcoin uniquement sur ${BTC}, contactez-moi sur Telegram.`,
+    `Héroïne et MDMA disponibles, livraison discrète à domicile partout en France, paiement en bitcoin ${BTC}, contact Telegram.`,
+    'Recette de la tarte aux pommes de ma grand-mère, avec une pâte brisée maison et des pommes du jardin.',
+  ],
+  forum: [
+    `Vente de cannabis et de résine de qualité, envoi discret par la poste, paiement en bitcoin ${BTC}, écrivez à ${EMAIL}.`,
+    `Je vends de la cocaïne et de la kétamine, livraison discrète partout, paiement en bitcoin uniquement, écrivez à ${EMAIL}.`,
+  ],
+} as const;
+
+function site(posts: readonly string[], title: string) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const path = new URL(req.url ?? '/', 'http://local').pathname;
+    const post = /^\/post\/(\d)$/.exec(path);
+    if (path === '/') {
+      const links = posts.map((_, i) => `<li><a href="/post/${i + 1}">Sujet ${i + 1}</a></li>`).join('');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${title}</title></head><body><ul>${links}</ul></body></html>`);
+      return;
+    }
+    const n = Number(post?.[1]);
+    if (!post || n < 1 || n > posts.length) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${title} : sujet ${n}</title></head>
+      <body><main><h1>${title}, sujet numéro ${n}</h1><p>${posts[n - 1]}</p></main></body></html>`);
+  };
+}
+
+/** Console noise that is the test's doing: the start's 401 (not signed in yet) and the bad target's 400. */
+const expected = (problem: string) => /status of (401|400)/.test(problem);
+
+describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app for investigators, ops and statistics', () => {
+  let desk: TestDesk;
+  const servers: TestServer[] = [];
+  let ui: DeskBrowser;
+  let api: DeskClient;
+
+  beforeAll(async () => {
+    desk = await startTestDesk('desk-web-more');
+    api = await desk.tokenClient('robot', 'admin');
+    for (const [id, posts] of Object.entries(SITES)) {
+      const server = await startHttpServer(site(posts, id === 'annonces' ? 'Petites annonces' : 'Forum'), id === 'annonces' ? '127.0.0.1' : '127.0.0.2');
+      servers.push(server);
+      const body = {
+        name: id === 'annonces' ? 'Annonces' : 'Forum',
+        seeds: [server.url('/')],
+        allowPrivate: true,
+        maxDepth: 1,
+        render: 'never',
+        robots: 'ignore',
+        robotsIgnoreReason: 'test site',
+        politeness: { minDelayMs: 0 },
+      };
+      // Stored through the API, as ops would, so the targets screen lists them.
+      const put = await api.request('PUT', `/api/v1/targets/${id}`, body);
+      expect(put.status, put.text).toBe(201);
+      await crawlOnce(desk.pipeline.deps, targetSchema.parse({ id, ...body }), { concurrency: 2, pollMs: 100 });
+    }
+    // One decision, so that time to decision has a figure.
+    const { body: queue } = await api.get('/api/v1/alerts?queue=open');
+    const decided = await api.post(`/api/v1/alerts/${queue.alerts[0].id}/decisions`, { status: 'confirmed' });
+    expect(decided.status, decided.text).toBe(200);
+    ui = await launchDeskBrowser(desk);
+  }, 180_000);
+
+  afterAll(async () => {
+    await ui?.close();
+    await desk?.close();
+    for (const server of servers) await server.close();
+  });
+
+  it('has pages and alerts from the crawl of both sites', async () => {
+    const { body } = await api.get('/api/v1/search?q=bitcoin&facets=1');
+    expect(body.total).toBe(4);
+    expect(body.facets.target.map((f: any) => f.value).sort()).toEqual(['annonces', 'forum']);
+    const alerts = await api.get('/api/v1/alerts');
+    expect(alerts.body.total).toBeGreaterThanOrEqual(3);
+  });
+
+  it('searches with the query language, narrows by a facet, then pivots on an entity to its pages and alerts', async () => {
+    const { page } = ui;
+    await ui.signIn('ines', 'investigator');
+    await page.getByRole('navigation').getByRole('link', { name: 'Recherche' }).click();
+    await page.waitForURL(/\/search$/);
+    const query = '(cocaïne OR héroïne) -kétamine';
+    await page.getByLabel('Requête').fill(query);
+    await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+    await page.waitForURL((url) => url.searchParams.get('q') === query);
+    const hits = page.getByRole('list', { name: 'Résultats' }).locator('li.hit');
+    const expectedHits = (await api.get(`/api/v1/search?q=${encodeURIComponent(query)}`)).body;
+    expect(expectedHits.total).toBe(2);
+    await expect.poll(() => hits.count()).toBe(2);
+    expect((await hits.locator('h3').allTextContents()).sort()).toEqual(['Petites annonces : sujet 1', 'Petites annonces : sujet 2']);
+
+    // A broader search, then the target facet narrows it; the query stays in the URL.
+    await page.getByLabel('Requête').fill('bitcoin');
+    await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+    await expect.poll(() => hits.count()).toBe(4);
+    await page.getByRole('button', { name: 'Filtrer par Cible : forum (2)' }).click();
+    await page.waitForURL((url) => url.searchParams.get('target') === 'forum' && url.searchParams.get('q') === 'bitcoin');
+    await expect.poll(() => hits.count()).toBe(2);
+    expect((await hits.locator('h3').allTextContents()).every((title) => title.startsWith('Forum'))).toBe(true);
+    expect(await page.getByRole('button', { name: 'Filtrer par Cible : forum (2)' }).getAttribute('aria-pressed')).toBe('true');
+    // The histogram is an image with a name and its numbers as a table.
+    expect(await page.getByRole('img', { name: /Histogramme : 2 pages/ }).count()).toBe(1);
+    expect(await page.getByRole('table', { name: /Pages trouvées par/ }).locator('tbody td').allTextContents()).toEqual(['2']);
+    // Export links carry the same search.
+    const csv = new URL((await page.getByRole('link', { name: 'Exporter en CSV' }).getAttribute('href'))!, desk.baseUrl);
+    expect(Object.fromEntries(csv.searchParams)).toEqual({ q: 'bitcoin', target: 'forum', format: 'csv' });
+    await ui.screenshot('search');
+
+    // The entities of the forum's first post (the wallet and an e-mail), then a pivot on the wallet.
+    const first = hits.filter({ has: page.getByRole('heading', { name: 'Forum : sujet 1' }) });
+    await first.getByRole('button', { name: 'Entités de la page' }).click();
+    const wallet = first.getByRole('link', { name: `btc ${BTC}` });
+    await wallet.click();
+    await page.waitForURL(`**/entities/btc/${BTC}`);
+    await page.getByRole('heading', { level: 1, name: `btc ${BTC}` }).waitFor();
+    const pages = page.getByRole('table', { name: /page\(s\) les plus récentes sur 3/ }).locator('tbody tr');
+    await expect.poll(() => pages.count()).toBe(3);
+    const sites = page.getByRole('table', { name: /site\(s\) où elle apparaît/ }).locator('tbody tr');
+    expect(await sites.count()).toBe(2);
+    const entity = (await api.get(`/api/v1/entities/btc/${BTC}`)).body;
+    const alertLinks = page.getByRole('table', { name: /alerte\(s\) sur les pages/ }).getByRole('link');
+    expect(entity.alerts.length).toBe(3);
+    expect((await alertLinks.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).sort()).toEqual(entity.alerts.map((a: any) => `/alerts/${a.id}`).sort());
+    // Seen beside it: the forum's e-mail, itself a pivot.
+    expect(await page.getByRole('link', { name: `email ${EMAIL}` }).count()).toBe(1);
+    await ui.screenshot('entity');
+
+    // An alert link opens the alert.
+    await alertLinks.first().click();
+    await page.waitForURL(/\/alerts\/[^/]+$/);
+
+    // The view of the page's entities was an audited evidence view.
+    const audit = (await api.get('/api/v1/audit?action=evidence.view&actor=ines')).body;
+    expect(audit.entries.length).toBeGreaterThanOrEqual(1);
+    expect(ui.problems.filter((p) => !expected(p)), ui.problems.join('\n')).toEqual([]);
+  }, 120_000);
+
+  it('draws the entities shared across sites, each node a link to the entity', async () => {
+    const { page } = ui;
+    await page.getByRole('navigation').getByRole('link', { name: 'Entités' }).click();
+    await page.waitForURL(/\/entities$/);
+    const node = page.getByRole('link', { name: `Entité btc ${BTC} : 3 page(s) sur 2 site(s)` });
+    await node.waitFor();
+    // The same graph as a table.
+    const rows = page.getByRole('table', { name: 'Le graphe sous forme de liste' }).locator('tbody tr');
+    expect(await rows.count()).toBe((await api.get('/api/v1/entities/graph')).body.nodes.filter((n: any) => n.kind === 'entity').length);
+    await node.click();
+    await page.waitForURL(`**/entities/btc/${BTC}`);
+    expect(ui.problems.filter((p) => !expected(p)), ui.problems.join('\n')).toEqual([]);
+  }, 60_000);
+
+  it('lets ops edit a target: a change is saved and seen through the API, a bad value is shown at its field', async () => {
+    const { page } = ui;
+    await ui.context.clearCookies();
+    await ui.signIn('oscar', 'ops');
+    await page.getByRole('navigation').getByRole('link', { name: 'Cibles' }).click();
+    await page.waitForURL(/\/targets$/);
+    const row = page.locator('table.targets tbody tr[data-id="annonces"]');
+    await row.waitFor();
+    expect(await row.getByRole('link', { name: 'Annonces', exact: true }).count()).toBe(1);
+    await ui.screenshot('targets');
+
+    await page.getByRole('link', { name: 'Modifier Annonces' }).click();
+    await page.waitForURL(/\/targets\/annonces$/);
+    const depth = page.getByLabel('Profondeur maximale');
+    expect(await depth.inputValue()).toBe('1');
+    await depth.fill('2');
+    await page.getByLabel('Nom', { exact: true }).fill('Petites annonces');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Cible annonces enregistrée', { exact: true }).first().waitFor();
+    const saved = (await api.get('/api/v1/targets/annonces')).body.target;
+    expect(saved).toMatchObject({ name: 'Petites annonces', maxDepth: 2, seeds: [servers[0]!.url('/')], robots: 'ignore' });
+
+    // A value the schema refuses: the problem is shown next to the field, and nothing is stored.
+    await depth.fill('99');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(() => depth.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await depth.getAttribute('aria-describedby'))!;
+    expect(await page.locator(`#${describedBy}`).textContent()).toMatch(/50/);
+    expect(await page.getByRole('alert').filter({ hasText: '1 problème(s) à corriger' }).textContent()).toContain('maxDepth:');
+    expect((await api.get('/api/v1/targets/annonces')).body.target.maxDepth).toBe(2);
+
+    // The whole-target JSON follows the fields, and edits made there reach the fields.
+    const json = page.getByLabel('La cible complète (JSON)');
+    expect(JSON.parse(await json.inputValue())).toMatchObject({ maxDepth: 99, name: 'Petites annonces' });
+    const edited = { ...JSON.parse(await json.inputValue()), maxDepth: 3, tags: ['marché'] };
+    await json.fill(JSON.stringify(edited, null, 2));
+    await json.blur();
+    expect(await depth.inputValue()).toBe('3');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(async () => (await api.get('/api/v1/targets/annonces')).body.target).toMatchObject({ maxDepth: 3, tags: ['marché'] });
+
+    // Pause from the list: the API sees it.
+    await page.getByRole('link', { name: 'Cibles de veille' }).click();
+    await page.getByRole('button', { name: 'Mettre en pause Petites annonces' }).click();
+    await page.getByRole('button', { name: 'Reprendre Petites annonces' }).waitFor();
+    expect((await api.get('/api/v1/targets/annonces')).body.target.enabled).toBe(false);
+    expect(ui.problems.filter((p) => !expected(p)), ui.problems.join('\n')).toEqual([]);
+  }, 90_000);
+
+  it('renders the statistics as figures with captions, accessible images and tables of the same numbers', async () => {
+    const { page } = ui;
+    await page.getByRole('navigation').getByRole('link', { name: 'Statistiques' }).click();
+    await page.waitForURL(/\/stats$/);
+    const stats = (await api.get('/api/v1/stats')).body;
+    const weeks = [...new Set(stats.perCategoryWeek.map((r: any) => r.week))].sort() as string[];
+    const categories = [...new Set(stats.perCategoryWeek.map((r: any) => r.category))] as string[];
+    const total = stats.perCategoryWeek.reduce((sum: number, r: any) => sum + r.alerts, 0);
+    expect(total).toBeGreaterThanOrEqual(3);
+    const weekly = page.getByRole('figure', { name: 'Alertes par catégorie et par semaine' });
+    await weekly.waitFor();
+    const summary = `Barres empilées : ${total} alertes sur ${weeks.length} semaine(s), ${categories.length} catégorie(s)`;
+    expect(await weekly.getByRole('img', { name: summary, exact: true }).count()).toBe(1);
+    expect(await weekly.locator('svg rect').count()).toBeGreaterThanOrEqual(1);
+    // The table: one row per week, a column per category (and a total when there are several).
+    const table = weekly.getByRole('table', { name: 'Alertes par catégorie et par semaine' });
+    expect(await table.locator('tbody th').allTextContents()).toEqual(weeks);
+    const cells = (await table.locator('tbody td').allTextContents()).map(Number);
+    // Every alert comes from this run's crawl, in one week.
+    expect(weeks).toHaveLength(1);
+    expect(cells.slice(0, categories.length).reduce((a, b) => a + b, 0)).toBe(total);
+    expect(await page.getByRole('figure', { name: 'Décisions par statut' }).getByRole('table').locator('tbody tr').count()).toBe(stats.decisions.length);
+    const timing = page.getByRole('figure', { name: 'Délai entre alerte et décision' });
+    expect(await timing.getByRole('table').locator('tbody tr').count()).toBe(1);
+    // No referral yet: said so, not an empty chart.
+    expect(await page.getByRole('region', { name: 'Signalements par service' }).textContent()).toContain('Aucune donnée sur la période.');
+    const csv = await fetch(new URL((await page.getByRole('link', { name: 'Télécharger en CSV' }).getAttribute('href'))!, desk.baseUrl), {
+      headers: { cookie: (await ui.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') },
+    });
+    expect((await csv.text()).split('\r\n')[0]).toBe('week,category,alerts');
+    await ui.screenshot('stats');
+    expect(ui.problems.filter((p) => !expected(p)), ui.problems.join('\n')).toEqual([]);
+  }, 60_000);
+
+  it('shows the API reference from openapi.json with the capability each route needs', async () => {
+    const { page } = ui;
+    await page.getByRole('navigation').getByRole('link', { name: 'API' }).click();
+    await page.waitForURL(/\/api\/docs$/);
+    const put = page.getByRole('article', { name: 'PUT /api/v1/targets/{id}' });
+    await put.waitFor();
+    expect(await put.textContent()).toContain('targets:write');
+    const params = page.getByRole('table', { name: 'Paramètres de GET /api/v1/search' });
+    expect(await params.locator('tbody th').allTextContents()).toEqual(expect.arrayContaining(['q', 'category', 'limit', 'facets']));
+    expect(ui.problems.filter((p) => !expected(p)), ui.problems.join('\n')).toEqual([]);
+  }, 60_000);
+});
