@@ -113,7 +113,7 @@ async function render() {
   const module = await found.route.page();
   if (ticket !== renderCount) return; // the user went elsewhere meanwhile
   mount(main);
-  cleanup = await module.default({
+  const done = await module.default({
     main,
     params: /** @type {Record<string, string>} */ (found.params),
     query: new URLSearchParams(search),
@@ -128,6 +128,12 @@ async function render() {
       setCsrfToken(next.csrfToken);
     },
   });
+  // A page left while it was still loading is cleaned up at once (its key listeners go with it).
+  if (ticket !== renderCount) {
+    if (typeof done === 'function') done();
+  } else {
+    cleanup = done;
+  }
 }
 
 /**

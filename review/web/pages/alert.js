@@ -152,6 +152,8 @@ export default async function alertPage(ctx) {
   }
 
   await load();
+  // Shortcuts work as soon as the alert is shown; the evidence panels fill in after.
+  document.addEventListener('keydown', onKey);
   const pageId = view.alert.pageId;
   if (canSeeEvidence && pageId) {
     const page = await api.get(`/pages/${encodeURIComponent(pageId)}`, undefined, { quiet: true }).catch(() => null);
@@ -164,6 +166,5 @@ export default async function alertPage(ctx) {
       panel('alert.evidence', await evidencePanel(pageId)),
     );
   }
-  document.addEventListener('keydown', onKey);
   return () => document.removeEventListener('keydown', onKey);
 }
