@@ -125,7 +125,9 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: DeskContext): vo
       body: targetBody,
       handler: async ({ params, body, reply, audit }) => {
         if (body.id !== undefined && body.id !== params.id) throw invalid([{ path: 'id', message: `must be the id in the URL (${params.id})` }]);
-        const parsed = targetSchema.safeParse({ ...body, id: params.id });
+        // A target as GET shows it can be sent back as it is: its health is not part of its config.
+        const { health: _health, ...config } = body;
+        const parsed = targetSchema.safeParse({ ...config, id: params.id });
         if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })));
         const result = await admin.putWith(params.id, (previous) => {
           const checked = checkTarget(parsed.data, previous, ctx);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTargetsFile, parseTargetsYaml } from '../../config/index.ts';
 import { applyTargets, listSchedules, redisKeys } from '../../workers/index.ts';
+import { processRun } from '../../workers/run-processor.ts';
 import { startTestDesk, type DeskClient, type TestDesk } from '../helpers/desk.ts';
 
 // Fixed: the next run of a cron schedule is then known (02:00 Paris on 1 June 2026 is 00:00 UTC on the 2nd).
@@ -112,7 +113,8 @@ describe('create, replace, validate', () => {
     expect(shown.text).not.toContain('s3cret-value');
     expect(shown.text).not.toContain('pr0xy-pass');
     expect(shown.body.target.headers).toEqual({ Authorization: '[redacted]' });
-    const { health: _health, ...edited } = { ...shown.body.target, name: 'Shop C (renamed)' };
+    // Sent back as GET showed it (health included), renamed.
+    const edited = { ...shown.body.target, name: 'Shop C (renamed)' };
     const replaced = await put(ops, 'shop-c', edited);
     expect(replaced.status).toBe(200);
     const stored = await desk.ctx.pipeline.targets.get('shop-c');
@@ -141,6 +143,12 @@ describe('create, replace, validate', () => {
     expect(forum.health.nextRunAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(listed.body.targets.find((t: { id: string }) => t.id === 'paste-b').health).toEqual({ paused: false, scheduled: false, nextRunAt: null, lastRun: null });
   });
+  it('documents the target routes in the OpenAPI document', async () => {
+    const doc = (await desk.anonymous().get('/api/docs/openapi.json')).body;
+    expect(doc.paths['/api/v1/targets/{id}'].put['x-vigie-access']).toBe('targets:write');
+    expect(doc.paths['/api/v1/targets/import'].post.requestBody.content['text/yaml']).toBeDefined();
+    expect(Object.keys(doc.paths['/api/v1/targets/export'].get.responses['200'].content)).toEqual(['text/yaml']);
+  });
 });
 
 describe('pause, resume, run now, delete', () => {
@@ -150,11 +158,19 @@ describe('pause, resume, run now, delete', () => {
     expect(run.body.runId).toMatch(/^paste-b-now-/);
     const job = await desk.ctx.pipeline.queues.runs.getJob(run.body.runId);
     expect(job?.data).toEqual({ targetId: 'paste-b', runId: run.body.runId });
+    // The run processor takes it as it takes a scheduled run: the target read from the store.
+    const started = await processRun(job!, desk.ctx.pipeline);
+    expect(started).toMatchObject({ runId: run.body.runId, seeds: 1 });
+    expect((await ops.get('/api/v1/targets/paste-b')).body.target.health.lastRun).toMatchObject({ runId: run.body.runId, status: 'running' });
+    await job!.remove(); // processed by hand, not by a worker: make room for the next request
+    await ops.post('/api/v1/targets/paste-b/run');
     const again = await ops.post('/api/v1/targets/paste-b/run');
     expect(again.status).toBe(409);
     expect(again.body.error.message).toContain('already queued');
     expect((await ops.post('/api/v1/targets/nope/run')).status).toBe(404);
-    expect((await desk.desk.listAudit({ action: 'target.run', limit: 5 }))[0]).toMatchObject({ actor: 'olga', subject: 'paste-b', detail: { runId: run.body.runId } });
+    expect(await desk.desk.listAudit({ action: 'target.run', limit: 5 })).toEqual(
+      expect.arrayContaining([expect.objectContaining({ actor: 'olga', subject: 'paste-b', detail: { runId: run.body.runId } })]),
+    );
   });
 
   it('pauses: the scheduler, its next run and queued runs go, the config stays; a paused target cannot run; resume restores', async () => {
