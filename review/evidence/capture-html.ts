@@ -38,11 +38,12 @@ const DROPPED = new Set([
   'script', 'template', 'base', 'link', 'meta', 'param', 'source', 'track', 'area', 'noembed', 'noframes',
   'frameset', 'portal', 'datalist', 'slot',
 ]);
-// Replaced by a box of their size: [label shown] for each.
-const PLACEHOLDERS: Readonly<Record<string, string>> = {
-  img: 'img', image: 'img', svg: 'svg', math: 'math', video: 'video', audio: 'audio', canvas: 'canvas',
-  iframe: 'iframe', frame: 'frame', object: 'object', embed: 'embed', applet: 'applet',
-};
+// Replaced by a box of their size: [label shown] for each. A Map: a page may name an element
+// <constructor> or <__proto__>, which a plain object would answer from its prototype.
+const PLACEHOLDERS: ReadonlyMap<string, string> = new Map([
+  ['img', 'img'], ['image', 'img'], ['svg', 'svg'], ['math', 'math'], ['video', 'video'], ['audio', 'audio'],
+  ['canvas', 'canvas'], ['iframe', 'iframe'], ['frame', 'frame'], ['object', 'object'], ['embed', 'embed'], ['applet', 'applet'],
+]);
 // Raw-text elements whose text must show as text: written as <pre>.
 const AS_PRE = new Set(['xmp', 'plaintext', 'listing']);
 const FORM_CONTROLS = new Set(['input', 'button', 'select', 'textarea']);
@@ -106,7 +107,7 @@ function writeElement(element: Element, out: string[], stack: (ChildNode | strin
     out.push(`<pre${attributes(element)}>${escapeText(textOf(element))}</pre>`);
     return;
   }
-  const placeholder = PLACEHOLDERS[name] ?? (name === 'input' && inputType(element) === 'image' ? 'img' : undefined);
+  const placeholder = PLACEHOLDERS.get(name) ?? (name === 'input' && inputType(element) === 'image' ? 'img' : undefined);
   if (placeholder !== undefined) {
     out.push(placeholderBox(element, placeholder, base));
     return;

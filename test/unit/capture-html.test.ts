@@ -144,6 +144,11 @@ describe('sanitizeCaptureHtml, other cases', () => {
     expect(out).not.toMatch(/<script/i);
   }, 30_000);
 
+  it('treats elements named like object properties as any unknown element', () => {
+    const { document } = sanitized('<constructor>a</constructor><hasownproperty>b</hasownproperty>');
+    expect(document.body.innerHTML).toBe('ab');
+  });
+
   it('refuses width and height values that are not plain dimensions', () => {
     const { document } = sanitized('<table width="100%" height="expression(alert(1))"><tr><td width="50">x</td></tr></table>');
     expect(document.querySelector('table')!.getAttribute('width')).toBe('100%');
