@@ -47,7 +47,7 @@ export function renderReportHtml(facts: ReferralFacts): string {
     '<h2>Référence</h2>',
     table([
       ['Signalement', code(facts.referralId)],
-      ['Date', escapeHtml(facts.createdAt)],
+      ['Date', escapeHtml(dateFr(facts.createdAt))],
       ['Analyste', escapeHtml(facts.analyst)],
       ['Service', `${escapeHtml(facts.service.label.fr)} (${code(facts.service.id)})`],
       ['Acheminement', escapeHtml(facts.service.contact)],
@@ -66,8 +66,8 @@ export function renderReportHtml(facts: ReferralFacts): string {
       ['Statut', escapeHtml(STATUS_FR[facts.alert.status] ?? facts.alert.status)],
       ['Règles', escapeHtml(facts.alert.ruleIds.join(', '))],
       ['Étiquettes', escapeHtml(facts.alert.tags.join(', '))],
-      ['Vue pour la première fois', escapeHtml(facts.alert.firstSeen)],
-      ['Vue pour la dernière fois', escapeHtml(facts.alert.lastSeen)],
+      ['Vue pour la première fois', escapeHtml(dateFr(facts.alert.firstSeen))],
+      ['Vue pour la dernière fois', escapeHtml(dateFr(facts.alert.lastSeen))],
       ['Adresses (URL)', facts.alert.urls.map((url) => code(url)).join('<br>')],
     ]),
   );
@@ -77,10 +77,10 @@ export function renderReportHtml(facts: ReferralFacts): string {
   parts.push(
     facts.history.length === 0
       ? '<p>Aucune décision antérieure.</p>'
-      : list(facts.history.map((h) => `${escapeHtml(h.at)} : ${escapeHtml(h.actor)}, ${escapeHtml(STATUS_FR[h.previousStatus] ?? h.previousStatus)} → ${escapeHtml(STATUS_FR[h.status] ?? h.status)}${h.reason ? ` (${escapeHtml(h.reason)})` : ''}${h.comment ? ` : ${escapeHtml(h.comment)}` : ''}`)),
+      : list(facts.history.map((h) => `${escapeHtml(dateFr(h.at))} : ${escapeHtml(h.actor)}, ${escapeHtml(STATUS_FR[h.previousStatus] ?? h.previousStatus)} → ${escapeHtml(STATUS_FR[h.status] ?? h.status)}${h.reason ? ` (${escapeHtml(h.reason)})` : ''}${h.comment ? ` : ${escapeHtml(h.comment)}` : ''}`)),
   );
   parts.push('<h2>Commentaires</h2>');
-  parts.push(facts.comments.length === 0 ? '<p>Aucun commentaire.</p>' : list(facts.comments.map((c) => `${escapeHtml(c.at)} : ${escapeHtml(c.author)} : ${escapeHtml(c.text)}`)));
+  parts.push(facts.comments.length === 0 ? '<p>Aucun commentaire.</p>' : list(facts.comments.map((c) => `${escapeHtml(dateFr(c.at))} : ${escapeHtml(c.author)} : ${escapeHtml(c.text)}`)));
   parts.push(
     '<h2>Intégrité du paquet</h2>',
     '<p>Le fichier <code>manifest.json</code> donne l\'empreinte SHA-256 et la taille de chaque autre fichier du paquet ; il est signé ' +
@@ -99,13 +99,19 @@ function pageSection(bundle: PageEvidenceBundle): string {
     ['Page', code(page.id)],
     ['URL', code(page.url)],
     ['URL finale', code(page.finalUrl)],
-    ['Capturée le', escapeHtml(page.fetchedAt)],
+    ['Capturée le', escapeHtml(dateFr(page.fetchedAt))],
     ['Statut HTTP', escapeHtml(page.httpStatus)],
     ['Adresse du serveur', page.remoteAddress ? code(page.remoteAddress) : 'inconnue'],
     ['Titre', escapeHtml(page.title)],
     ['Langue', escapeHtml(page.language ?? 'inconnue')],
     ['Rendu par Chromium', page.rendered ? 'oui' : 'non'],
   ];
+  const captured = bundle.manifest?.signed.manifest;
+  if (captured && captured.redirects.length > 0) rows.push(['Redirections', captured.redirects.map((url) => code(url)).join('<br>')]);
+  if (captured?.tls) {
+    const tls = captured.tls;
+    rows.push(['Certificat TLS', `${escapeHtml(tls.subject)}<br>émis par ${escapeHtml(tls.issuer)}<br>valide du ${escapeHtml(tls.validFrom)} au ${escapeHtml(tls.validTo)}<br>empreinte SHA-256 ${code(tls.fingerprint256)}`]);
+  }
   return [
     `<h3>${escapeHtml(page.title || page.url)}</h3>`,
     table(rows),
@@ -144,6 +150,14 @@ function evidenceOf(bundle: PageEvidenceBundle): string {
   for (const file of bundle.files) rows.push([file.role, `${code(file.path)}<br>SHA-256 ${code(file.sha256)}, ${escapeHtml(file.bytes)} octets`]);
   for (const gone of bundle.omitted) rows.push([gone.role, `non joint : ${escapeHtml(gone.reason)}<br>SHA-256 ${code(gone.sha256)}, ${escapeHtml(gone.bytes)} octets`]);
   return `<p>Éléments de preuve :</p>${table(rows)}`;
+}
+
+/** "01/12/2026 à 09:30:00 UTC": French reading order, always UTC (the times evidence carries). */
+export function dateFr(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(date.getUTCDate())}/${two(date.getUTCMonth() + 1)}/${date.getUTCFullYear()} à ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} UTC`;
 }
 
 function excerpt(text: string): string {

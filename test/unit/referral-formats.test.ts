@@ -14,6 +14,7 @@ import type { Alert, PageDocument } from '../../indexer/types.ts';
 import { buildMispEvent, MISP_ATTRIBUTE_MAPPING } from '../../review/referrals/misp-event.ts';
 import { collectObservables } from '../../review/referrals/observables.ts';
 import type { ReferralFacts } from '../../review/referrals/referral-facts.ts';
+import { isSafeZipPath, readZip, writeZip } from '../../review/referrals/package-zip.ts';
 import { renderReportHtml } from '../../review/referrals/report-html.ts';
 import { loadReferralServices, parseReferralServices } from '../../review/referrals/services.ts';
 import { UUID_V4 } from '../../review/referrals/stable-uuid.ts';
@@ -241,11 +242,31 @@ describe('report.html', () => {
     expect(html).toContain("default-src 'none'");
     expect(html).toContain('<html lang="fr">');
     expect(html).toContain('Qualification retenue');
+    expect(html).toContain('01/12/2026 à 09:30:00 UTC');
   });
 
   it('says so when images are withheld (child abuse)', () => {
     expect(renderReportHtml(facts('child-abuse'))).toContain('aucune capture d\'écran ni aucune image');
     expect(renderReportHtml(facts('carding'))).not.toContain('aucune capture');
+  });
+});
+
+describe('package ZIP container', () => {
+  it('writes the entries in the order given, and refuses a name twice', () => {
+    const zip = writeZip([{ path: 'b.txt', content: Buffer.from('b') }, { path: 'a/c.json', content: Buffer.from('{}') }], '2026-12-01T09:30:00.000Z');
+    expect(readZip(zip).names).toEqual(['b.txt', 'a/c.json']);
+    expect(() => writeZip([{ path: 'x', content: Buffer.from('1') }, { path: 'x', content: Buffer.from('2') }], '2026-12-01T09:30:00.000Z')).toThrow(/twice/);
+  });
+
+  it('stops reading an archive that would unpack beyond the cap', () => {
+    const zip = writeZip([{ path: 'big.txt', content: Buffer.alloc(100_000) }], '2026-12-01T09:30:00.000Z');
+    expect(() => readZip(zip, 10_000)).toThrow(/more than 10000 bytes/);
+    expect(readZip(zip).files.get('big.txt')?.length).toBe(100_000);
+  });
+
+  it('tells safe entry names from climbing, absolute or odd ones', () => {
+    for (const ok of ['manifest.json', 'evidence/abc/response-body.html.txt']) expect(isSafeZipPath(ok), ok).toBe(true);
+    for (const bad of ['', '/etc/passwd', '../x', 'a/../../x', 'a//b', './a', 'a\\b', 'a\u0000b', 'dir/']) expect(isSafeZipPath(bad), JSON.stringify(bad)).toBe(false);
   });
 });
 
