@@ -1,9 +1,10 @@
 // The desk's investigator, ops and statistics screens in real Chromium against the real server,
 // on pages produced by a real crawl of two local sites (127.0.0.1 and 127.0.0.2) that share a
 // bitcoin address: a search in the query language, a facet click, an entity pivot from a result
-// (its page lists the pages and alerts), the graph of entities shared across sites; an ops user
+// (its page lists the pages and alerts), a saved search, the graph of entities shared across sites; an ops user
 // editing a target (saved and seen through the API; a bad value shown at its field, nothing
-// lost); the statistics charts and their tables; the API reference. VIGIE_SCREENSHOTS=1 also
+// lost), creating one and importing YAML; the statistics charts and their tables, in French and
+// English; the API reference. VIGIE_SCREENSHOTS=1 also
 // writes docs/screenshots/{search,entity,targets,stats}.png.
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -46,8 +47,8 @@ function site(posts: readonly string[], title: string) {
   };
 }
 
-/** Console noise that is the test's doing: the start's 401 (not signed in yet) and the bad target's 400. */
-const expected = (problem: string) => /status of (401|400)/.test(problem);
+/** Console noise that is the test's doing: the start's 401 (not signed in yet), the bad target's 400, the new target's 404. */
+const expected = (problem: string) => /status of (401|400|404)/.test(problem);
 
 describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app for investigators, ops and statistics', () => {
   let desk: TestDesk;
@@ -129,6 +130,24 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app for investigators,
     expect(Object.fromEntries(csv.searchParams)).toEqual({ q: 'bitcoin', target: 'forum', format: 'csv' });
     await ui.screenshot('search');
 
+    // Saved as a search that raises alerts: the query language carries the filter; it is listed,
+    // paused, and deleted after a confirmation.
+    await page.getByLabel('Nom de la recherche').fill('Portefeuille forum');
+    await page.getByLabel('Catégorie des alertes').selectOption('drugs');
+    await page.getByRole('button', { name: 'Enregistrer la recherche' }).click();
+    const savedRow = page.getByRole('table', { name: /recherche\(s\) enregistrée\(s\)/ }).locator('tbody tr', { hasText: 'Portefeuille forum' });
+    await savedRow.waitFor();
+    const savedSearches = async () => (await api.get('/api/v1/saved-searches')).body.savedSearches;
+    expect(await savedSearches()).toEqual([expect.objectContaining({ name: 'Portefeuille forum', query: 'bitcoin target:forum', category: 'drugs', owner: 'ines', enabled: true })]);
+    await savedRow.getByRole('button', { name: 'Mettre en pause « Portefeuille forum »' }).click();
+    await savedRow.getByRole('button', { name: 'Réactiver « Portefeuille forum »' }).waitFor();
+    expect((await savedSearches())[0].enabled).toBe(false);
+    await savedRow.getByRole('button', { name: 'Supprimer « Portefeuille forum »' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Supprimer la recherche « Portefeuille forum » ?' });
+    await confirm.getByRole('button', { name: 'Supprimer', exact: true }).click();
+    await savedRow.waitFor({ state: 'detached' });
+    expect(await savedSearches()).toEqual([]);
+
     // The entities of the forum's first post (the wallet and an e-mail), then a pivot on the wallet.
     const first = hits.filter({ has: page.getByRole('heading', { name: 'Forum : sujet 1' }) });
     await first.getByRole('button', { name: 'Entités de la page' }).click();
@@ -172,7 +191,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app for investigators,
     expect(ui.problems.filter((p) => !expected(p)), ui.problems.join('\n')).toEqual([]);
   }, 60_000);
 
-  it('lets ops edit a target: a change is saved and seen through the API, a bad value is shown at its field', async () => {
+  it('lets ops edit a target (saved and seen through the API; a bad value shown at its field), pause one, create one and import a YAML file', async () => {
     const { page } = ui;
     await ui.context.clearCookies();
     await ui.signIn('oscar', 'ops');
@@ -218,6 +237,29 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app for investigators,
     await page.getByRole('button', { name: 'Mettre en pause Petites annonces' }).click();
     await page.getByRole('button', { name: 'Reprendre Petites annonces' }).waitFor();
     expect((await api.get('/api/v1/targets/annonces')).body.target.enabled).toBe(false);
+
+    // A new target from its id: the form starts from a template, and saving creates it.
+    await page.getByLabel('Identifiant de la nouvelle cible').fill('boutique');
+    await page.getByRole('button', { name: 'Nouvelle cible' }).click();
+    await page.waitForURL(/\/targets\/boutique\?create=1$/);
+    await page.getByLabel('Adresses de départ (une par ligne)').fill('https://boutique.example/\nhttps://boutique.example/promo');
+    await page.getByRole('button', { name: 'Créer la cible' }).click();
+    await page.waitForURL(/\/targets\/boutique$/);
+    await page.getByRole('heading', { level: 1, name: 'Cible boutique' }).waitFor();
+    expect((await api.get('/api/v1/targets/boutique')).body.target).toMatchObject({ name: 'boutique', seeds: ['https://boutique.example/', 'https://boutique.example/promo'] });
+
+    // A YAML file imported from the list (merged with the set).
+    await page.getByRole('link', { name: 'Cibles de veille' }).click();
+    await page.getByLabel('Fichier YAML à importer').setInputFiles({
+      name: 'import.yaml',
+      mimeType: 'text/yaml',
+      buffer: Buffer.from('targets:\n  - id: importee\n    name: Importée\n    seeds: [https://importee.example/]\n'),
+    });
+    await page.getByRole('button', { name: 'Importer', exact: true }).click();
+    await page.getByText('Import : 1 ajoutée(s), 0 mise(s) à jour, 0 supprimée(s)').waitFor();
+    expect(await page.locator('table.targets tbody tr[data-id]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')))).toEqual(
+      expect.arrayContaining(['annonces', 'forum', 'boutique', 'importee']),
+    );
     expect(ui.problems.filter((p) => !expected(p)), ui.problems.join('\n')).toEqual([]);
   }, 90_000);
 
@@ -252,6 +294,13 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app for investigators,
     });
     expect((await csv.text()).split('\r\n')[0]).toBe('week,category,alerts');
     await ui.screenshot('stats');
+
+    // In English too (the choice is kept), then back to French.
+    await page.getByLabel('Langue').selectOption('en');
+    await page.getByRole('heading', { level: 1, name: 'Statistics' }).waitFor();
+    expect(await page.getByRole('figure', { name: 'Alerts per category per week' }).getByRole('img', { name: /^Stacked bars: / }).count()).toBe(1);
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('heading', { level: 1, name: 'Statistiques' }).waitFor();
     expect(ui.problems.filter((p) => !expected(p)), ui.problems.join('\n')).toEqual([]);
   }, 60_000);
 
