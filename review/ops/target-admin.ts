@@ -5,6 +5,7 @@
 // two edits never write a file that misses one of them.
 import type { Logger, WatchTarget } from '../../config/index.ts';
 import { applyTargets, queuedRunsNow, removeSchedule, upsertSchedule, type ApplyResult, type Queues, type TargetStore } from '../../workers/index.ts';
+import { HttpError } from '../http/errors.ts';
 import { writeTargetsFile } from './targets-file.ts';
 
 export interface TargetAdminDeps {
@@ -85,7 +86,15 @@ export class TargetAdmin {
 
   private async writeFile(change: (all: WatchTarget[]) => readonly WatchTarget[]): Promise<void> {
     if (!this.deps.targetsFile) return;
-    await writeTargetsFile(this.deps.targetsFile, change(await this.deps.targets.list()));
+    const targets = change(await this.deps.targets.list());
+    try {
+      await writeTargetsFile(this.deps.targetsFile, targets);
+    } catch (err) {
+      // Written before anything else changes: a file that cannot be written leaves everything as it was.
+      this.deps.logger.error({ err, file: this.deps.targetsFile }, 'targets file not written');
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      throw new HttpError(503, 'unavailable', `the targets file ${this.deps.targetsFile} could not be written (${code}): nothing was changed`);
+    }
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

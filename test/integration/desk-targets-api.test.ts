@@ -286,3 +286,20 @@ describe('the targets file and YAML export/import', () => {
     expect((await desk.desk.listAudit({ action: 'target.import', limit: 1 }))[0]?.detail).toMatchObject({ mode: 'replace', added: 1, removed: 4 });
   });
 });
+
+describe('a targets file that cannot be written', () => {
+  it('answers 503 and changes nothing: no target stored, no scheduler', async () => {
+    const missingDir = join(dir, 'no-such-dir', 'targets.yaml');
+    const other = await startTestDesk('tgt-nofile', { targetsFile: missingDir });
+    try {
+      const client = await other.tokenClient('oz', 'ops');
+      const response = await put(client, 'lost', { name: 'Lost', seeds: ['https://lost.example/'], schedule: { intervalSecs: 600 } });
+      expect(response.status).toBe(503);
+      expect(response.body.error).toEqual({ code: 'unavailable', message: expect.stringContaining('could not be written (ENOENT): nothing was changed') });
+      expect(await other.ctx.pipeline.targets.list()).toEqual([]);
+      expect((await other.ctx.pipeline.queues.runs.getJobSchedulers(0, -1)).length).toBe(0);
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
+});
