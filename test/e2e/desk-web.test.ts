@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crawlOnce } from '../../cli/commands/crawl.ts';
 import { targetSchema } from '../../config/index.ts';
 import { loadTrustedKeys } from '../../crawler/evidence/index.ts';
+import { verifyReferralPackage } from '../../review/referrals/index.ts';
 import { startTestDesk, TEST_PASSWORD, type DeskClient, type TestDesk } from '../helpers/desk.ts';
 import { CHROMIUM_PATH, launchDeskBrowser, type DeskBrowser } from '../helpers/desk-browser.ts';
 import { startHttpServer, type TestServer } from '../helpers/hostile-server.ts';
@@ -195,6 +196,44 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app in Chromium', () =
     ui.problems.splice(0, ui.problems.length, ...ui.problems.filter((p) => !blocked.includes(p)));
     await page.unrouteAll();
   }, 60_000);
+
+  it('refers an alert: service suggested, qualification prefilled; the package downloaded through the link verifies', async () => {
+    const { page } = ui;
+    const open = (await api.get('/api/v1/alerts?queue=open&category=drugs&limit=1')).body.alerts[0];
+    await page.goto(`/alerts/${open.id}`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.keyboard.press('r');
+    await page.getByRole('dialog', { name: 'Signaler à un service' }).waitFor();
+    // Its heading (so its name) becomes "Signalement préparé" once the package is built.
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.getByLabel('Service destinataire').inputValue()).toBe('ofast');
+    const qualification = dialog.getByLabel('Qualification juridique');
+    expect(await qualification.inputValue()).toContain('Code de la santé publique');
+    await qualification.fill(`${await qualification.inputValue()}\nVente en ligne, livraison sur tout le territoire.`);
+    await dialog.getByLabel('Commentaire').fill('Annonce active, paiement en bitcoin.');
+    await dialog.getByRole('button', { name: 'Préparer le signalement' }).click();
+    // The server builds the package (report PDF printed by Chromium) before answering.
+    await page.getByRole('dialog', { name: 'Signalement préparé' }).waitFor({ timeout: 90_000 });
+    const link = dialog.getByRole('link', { name: 'Télécharger le dossier (ZIP signé)' });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const zip = readFileSync((await download.path())!);
+    const report = verifyReferralPackage(zip, await loadTrustedKeys(desk.pipeline.deps.settings.dataDir));
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+
+    await dialog.getByLabel('Statut du signalement').selectOption('sent');
+    const referrals = async () => (await api.get(`/api/v1/referrals?alert=${open.id}`)).body.referrals;
+    await expect.poll(async () => (await referrals())[0]?.status).toBe('sent');
+    const [referral] = await referrals();
+    expect(referral).toMatchObject({ service: 'ofast', createdBy: 'anna', comment: 'Annonce active, paiement en bitcoin.' });
+    expect(referral.qualification).toContain('livraison sur tout le territoire');
+
+    await dialog.getByRole('button', { name: 'Fermer' }).click();
+    await expect.poll(() => page.locator('.alert-head .status').textContent()).toBe('signalée');
+    expect(await page.getByRole('region', { name: 'Signalements' }).getByRole('link', { name: 'Télécharger le dossier (ZIP signé)' }).count()).toBe(1);
+    expect(ui.problems.filter((p) => !p.includes('401')), ui.problems.join('\n')).toEqual([]);
+  }, 180_000);
 
   it('signs out, and an admin manages accounts and tokens and reads the audit log', async () => {
     const { page } = ui;
