@@ -1,11 +1,11 @@
 // The desk's investigator, ops and statistics screens in real Chromium against the real server,
 // on pages produced by a real crawl of two local sites (127.0.0.1 and 127.0.0.2) that share a
-// bitcoin address: a search in the query language, a facet click, an entity pivot from a result
-// (its page lists the pages and alerts), a saved search, the graph of entities shared across sites; an ops user
-// editing a target (saved and seen through the API; a bad value shown at its field, nothing
-// lost), creating one and importing YAML; the statistics charts and their tables, in French and
-// English; the API reference. VIGIE_SCREENSHOTS=1 also
-// writes docs/screenshots/{search,entity,targets,stats}.png.
+// bitcoin address: a search in the query language (and a bad one), a facet click, an entity pivot
+// from a result (its page lists the pages and alerts), a saved search, the graph of entities
+// shared across sites; an ops user editing a target (saved and seen through the API; a bad value
+// shown at its field, nothing lost), creating one and importing YAML; the statistics charts and
+// their tables, in French and English; the API reference. VIGIE_SCREENSHOTS=1 also writes
+// docs/screenshots/{search,entity,targets,stats}.png.
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,12 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app for investigators,
     await ui.signIn('ines', 'investigator');
     await page.getByRole('navigation').getByRole('link', { name: 'Recherche' }).click();
     await page.waitForURL(/\/search$/);
+    // Bad syntax: the reason, with its position, is given next to the box.
+    await page.getByLabel('Requête').fill('(cocaïne OR');
+    await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+    await expect.poll(() => page.locator('#search-problem').textContent()).toMatch(/^Recherche impossible : .+/);
+    expect(await page.getByLabel('Requête').getAttribute('aria-invalid')).toBe('true');
+
     const query = '(cocaïne OR héroïne) -kétamine';
     await page.getByLabel('Requête').fill(query);
     await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
@@ -188,6 +194,11 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app for investigators,
     expect(await rows.count()).toBe((await api.get('/api/v1/entities/graph')).body.nodes.filter((n: any) => n.kind === 'entity').length);
     await node.click();
     await page.waitForURL(`**/entities/btc/${BTC}`);
+    await page.getByRole('heading', { level: 1, name: `btc ${BTC}` }).waitFor();
+
+    // A link to something that is no wallet says so instead of hanging.
+    await page.goto('/entities/btc/not-a-wallet');
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'not-a-wallet' }).count()).toBe(1);
     expect(ui.problems.filter((p) => !expected(p)), ui.problems.join('\n')).toEqual([]);
   }, 60_000);
 

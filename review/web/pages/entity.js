@@ -1,7 +1,7 @@
 // One entity (a wallet, a phone number, an e-mail, an IBAN, a Telegram handle, an onion address...):
 // the sites it appears on, the pages and alerts that mention it, and the entities seen beside it,
 // each a pivot to its own page.
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { formatTime, h, mount } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { entityLink } from './search.js';
@@ -11,7 +11,14 @@ export default async function entity(ctx) {
   const { type, value } = ctx.params;
   const title = t('entity.title', { type: type ?? '', value: value ?? '' });
   ctx.setTitle(title);
-  const answer = await api.get(`/entities/${encodeURIComponent(type ?? '')}/${encodeURIComponent(value ?? '')}`, { limit: 50 });
+  let answer;
+  try {
+    answer = await api.get(`/entities/${encodeURIComponent(type ?? '')}/${encodeURIComponent(value ?? '')}`, { limit: 50 }, { quiet: true });
+  } catch (err) {
+    // A value that is not a valid entity of its type (a mistyped link): say why, offer the graph.
+    if (!(err instanceof ApiError)) throw err;
+    return mount(ctx.main, h('h1', null, title), h('p', { class: 'problem', role: 'alert' }, err.message), h('p', null, h('a', { href: '/entities' }, t('entity.graph-link'))));
+  }
   const key = `${answer.entity.type}:${answer.entity.value}`;
   const canAlerts = ctx.me.capabilities.includes('alerts:read');
   mount(

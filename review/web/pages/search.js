@@ -179,6 +179,7 @@ export default async function search(ctx) {
       return;
     }
     problem.textContent = '';
+    form.querySelector('#search-q')?.removeAttribute('aria-invalid');
     const from = answer.total === 0 ? 0 : offset + 1;
     const to = offset + answer.hits.length;
     summary.textContent = t('search.summary', { total: answer.total, from, to });

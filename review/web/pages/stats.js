@@ -1,7 +1,7 @@
 // Statistics (/stats): alerts per category per week (stacked bars), decisions by status, referrals
 // per service and time from alert to decision per category, over a date range kept in the URL;
 // every chart is a figure with its numbers as a table, and the weekly counts download as CSV.
-import { api, apiUrl } from '../api.js';
+import { api, ApiError, apiUrl } from '../api.js';
 import { barChart, columnChart, formatNumber } from '../charts.js';
 import { h, mount } from '../dom.js';
 import { lang, t } from '../i18n.js';
@@ -37,7 +37,14 @@ export default async function stats(ctx) {
     for (const [name, value] of new FormData(form)) if (String(value)) next.set(name, String(value));
     ctx.navigate(`/stats${next.size ? `?${next}` : ''}`);
   });
-  const answer = await api.get('/stats', range(query));
+  let answer;
+  try {
+    answer = await api.get('/stats', range(query), { quiet: true });
+  } catch (err) {
+    // A range the API refuses (from after to): the form stays, with the reason.
+    if (!(err instanceof ApiError)) throw err;
+    return mount(ctx.main, h('h1', null, t('stats.title')), form, h('p', { class: 'problem', role: 'alert' }, err.message));
+  }
   const label = (/** @type {string} */ category) => t(`category.${category}`);
   const localized = (/** @type {{ fr: string, en: string }} */ text) => (lang() === 'en' ? text.en : text.fr);
 

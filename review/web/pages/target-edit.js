@@ -87,7 +87,11 @@ export default async function targetEdit(ctx) {
     const answer = await api.get(`/targets/${encodeURIComponent(id)}`, undefined, { quiet: true });
     target = editable(answer.target);
   } catch (err) {
-    if (!(err instanceof ApiError) || err.status !== 404 || ctx.query.get('create') !== '1') throw err;
+    if (!(err instanceof ApiError)) throw err;
+    if (err.status !== 404 || ctx.query.get('create') !== '1') {
+      ctx.setTitle(t('target.title', { id }));
+      return mount(ctx.main, h('h1', null, t('target.title', { id })), h('p', { class: 'problem', role: 'alert' }, err.message), h('p', null, h('a', { href: '/targets' }, t('target.back'))));
+    }
     exists = false;
     target = { name: id, enabled: true, seeds: [], maxDepth: 3, schedule: { intervalSecs: 86400 }, sensitivity: 'medium' };
   }
