@@ -126,7 +126,20 @@ CREATE INDEX alerts_assignee_rank ON alerts (assignee, status, calibrated_score 
 CREATE INDEX alerts_first_seen ON alerts (first_seen, category);
 `;
 
-const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [(db) => db.exec(V1), (db) => db.exec(V2), (db) => db.exec(V3_ALERT_QUEUE)];
+// Investigators' search (issue 5): facets, the date histogram and the entity graph read a few
+// narrow columns of many pages found by seq. The rows themselves are wide (text, document JSON),
+// so reading them costs a page read per row; this covering index, keyed by seq, serves those
+// reads (search-facets.ts names it with INDEXED BY): about twice as fast at 100,000 pages.
+const V4_SEARCH_FACETS = `
+CREATE INDEX pages_facts ON pages (seq, fetched_ms, target_id, language, host_rev);
+`;
+
+const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
+  (db) => db.exec(V1),
+  (db) => db.exec(V2),
+  (db) => db.exec(V3_ALERT_QUEUE),
+  (db) => db.exec(V4_SEARCH_FACETS),
+];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

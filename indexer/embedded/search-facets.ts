@@ -29,24 +29,24 @@ function bucketSql(interval: HistogramInterval): string {
 }
 
 export function facetsSql(sql: SearchSql, options: { facets: boolean; histogram?: HistogramInterval }): string {
-  const groups: string[] = [];
+  // The total comes from the same materialised set: the matching pages are found once.
+  const groups: string[] = [`SELECT 'total' AS facet, NULL AS value, count(*) AS n FROM m`];
   if (options.facets) {
     groups.push(
-      `SELECT 'target' AS facet, m.target_id AS value, count(*) AS n FROM m GROUP BY m.target_id`,
+      `SELECT 'target', m.target_id, count(*) FROM m GROUP BY m.target_id`,
       `SELECT 'language', m.language, count(*) FROM m WHERE m.language IS NOT NULL GROUP BY m.language`,
       `SELECT 'host', m.host_rev, count(*) FROM m GROUP BY m.host_rev`,
       `SELECT 'category', c.category, count(*) FROM m JOIN page_categories c ON c.page_seq = m.seq GROUP BY c.category`,
     );
   }
   if (options.histogram !== undefined) {
-    // Column names come from the first SELECT of a UNION, which may be this one.
-    groups.push(`SELECT 'bucket' AS facet, ${bucketSql(options.histogram)} AS value, count(*) AS n FROM m GROUP BY 2`);
+    groups.push(`SELECT 'bucket', ${bucketSql(options.histogram)}, count(*) FROM m GROUP BY 2`);
   }
   return `WITH m AS MATERIALIZED (${sql.matched}) ${groups.join(' UNION ALL ')}`;
 }
 
 interface GroupRow {
-  facet: 'target' | 'language' | 'host' | 'category' | 'bucket';
+  facet: 'total' | 'target' | 'language' | 'host' | 'category' | 'bucket';
   value: string | number | null;
   n: number;
 }
@@ -64,6 +64,7 @@ function add(counts: Map<string, number>, value: string, n: number): void {
 }
 
 export interface FacetResult {
+  total: number;
   facets?: SearchFacets;
   histogram?: HistogramBucket[];
 }
@@ -76,7 +77,12 @@ export function runFacets(
   const rows = statement.all(sql.params) as GroupRow[];
   const counts = { target: new Map<string, number>(), language: new Map<string, number>(), domain: new Map<string, number>(), category: new Map<string, number>() };
   const buckets: { start: string; ms: number; count: number }[] = [];
+  let total = 0;
   for (const row of rows) {
+    if (row.facet === 'total') {
+      total = row.n;
+      continue;
+    }
     if (row.value === null) continue;
     if (row.facet === 'bucket') {
       const start = typeof row.value === 'number' ? new Date(row.value).toISOString() : String(row.value);
@@ -88,7 +94,7 @@ export function runFacets(
       add(counts[row.facet], String(row.value), row.n);
     }
   }
-  const result: FacetResult = {};
+  const result: FacetResult = { total };
   if (options.facets) {
     result.facets = {
       category: topValues(counts.category),
@@ -124,11 +130,16 @@ export function embeddedEntityGraph(prepare: (sql: string) => Database.Statement
     where.push('p.fetched_ms <= @toMs');
     params.toMs = timeMs(options.to, 'to');
   }
-  const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  const typeWhere = options.type === undefined ? '' : 'WHERE key >= @typeLow AND key < @typeHigh';
+  // Most entities are on one page: keys on fewer pages than minSites (at any time) are dropped
+  // first, from page_entities alone, before any page is read.
   const counts = prepare(
-    `WITH counts AS MATERIALIZED (
+    `WITH candidates AS MATERIALIZED (
+       SELECT key FROM page_entities ${typeWhere} GROUP BY key HAVING count(*) >= @minSites),
+     counts AS MATERIALIZED (
        SELECT e.key AS key, p.host_rev AS host_rev, count(*) AS n
-       FROM page_entities e JOIN pages p ON p.seq = e.page_seq ${whereSql} GROUP BY e.key, p.host_rev)
+       FROM candidates c JOIN page_entities e ON e.key = c.key JOIN pages p INDEXED BY pages_facts ON p.seq = e.page_seq
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY e.key, p.host_rev)
      SELECT key, host_rev, n FROM counts WHERE key IN (SELECT key FROM counts GROUP BY key HAVING count(*) >= @minSites)`,
   ).all(params) as { key: string; host_rev: string; n: number }[];
   const entities = rankSharedEntities(
@@ -143,7 +154,7 @@ export function embeddedEntityGraph(prepare: (sql: string) => Database.Statement
     const keys = JSON.stringify(entities.map((entity) => entity.key));
     const timeWhere = where.filter((condition) => condition.startsWith('p.'));
     const rows = prepare(
-      `SELECT p.host_rev AS host_rev, count(DISTINCT p.seq) AS n FROM page_entities e JOIN pages p ON p.seq = e.page_seq
+      `SELECT p.host_rev AS host_rev, count(DISTINCT p.seq) AS n FROM page_entities e JOIN pages p INDEXED BY pages_facts ON p.seq = e.page_seq
        WHERE e.key IN (SELECT value FROM json_each(@keys)) ${timeWhere.map((condition) => `AND ${condition}`).join(' ')}
        GROUP BY p.host_rev`,
     ).all({ keys, ...pick(params, ['fromMs', 'toMs']) }) as { host_rev: string; n: number }[];

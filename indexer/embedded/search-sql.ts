@@ -151,7 +151,12 @@ export function buildSearchSql(search: ResolvedSearch): SearchSql {
   if (search.to !== undefined) where.push(`p.fetched_ms <= ${predicates.bind(timeMs(search.to, 'to'))}`);
 
   const from = hasMatch ? 'pages_fts JOIN pages p ON p.seq = pages_fts.rowid' : 'pages p';
+  // The covering index of narrow page columns (schema.ts V4): the matching set is read without the wide rows.
+  const narrowFrom = hasMatch ? 'pages_fts JOIN pages p INDEXED BY pages_facts ON p.seq = pages_fts.rowid' : 'pages p INDEXED BY pages_facts';
   const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  // Every FTS row has its page (page-writer.ts keeps them in step): a lone MATCH counts without the join.
+  const count =
+    hasMatch && where.length === 1 ? `SELECT count(*) AS total FROM pages_fts ${whereSql}` : `SELECT count(*) AS total FROM ${from} ${whereSql}`;
   const snippet = hasMatch
     ? `snippet(pages_fts, 1, '', '', '…', ${SNIPPET_TOKENS})`
     : `substr(p.text, 1, ${LEADING_CHARS})`;
@@ -159,8 +164,8 @@ export function buildSearchSql(search: ResolvedSearch): SearchSql {
   return {
     select: `SELECT p.id, p.url, p.title, p.fetched_at, p.target_id, p.language, p.categories_json, ${snippet} AS snippet
       FROM ${from} ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
-    count: `SELECT count(*) AS total FROM ${from} ${whereSql}`,
-    matched: `SELECT p.seq, p.target_id, p.language, p.host_rev, p.fetched_ms FROM ${from} ${whereSql}`,
+    count,
+    matched: `SELECT p.seq, p.target_id, p.language, p.host_rev, p.fetched_ms FROM ${narrowFrom} ${whereSql}`,
     params: predicates.params,
     hasMatch,
   };

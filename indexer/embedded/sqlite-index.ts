@@ -156,13 +156,14 @@ export class EmbeddedIndex implements SearchIndex {
   async search(query: SearchQuery): Promise<SearchResult> {
     const search = resolveSearch(query);
     const sql = buildSearchSql(search);
-    const total = (this.#statement(sql.count).get(sql.params) as { total: number }).total;
-    const rows = this.#statement(sql.select).all({ ...sql.params, limit: search.limit, offset: search.offset }) as HitRow[];
+    // With facets or a histogram, the total comes with them (the matching set is found once).
     const aggregates =
-      search.facets || search.histogram !== undefined ? runFacets(this.#statement(facetsSql(sql, search)), sql, search) : {};
+      search.facets || search.histogram !== undefined
+        ? runFacets(this.#statement(facetsSql(sql, search)), sql, search)
+        : { total: (this.#statement(sql.count).get(sql.params) as { total: number }).total };
+    const rows = this.#statement(sql.select).all({ ...sql.params, limit: search.limit, offset: search.offset }) as HitRow[];
     return {
       ...aggregates,
-      total,
       hits: rows.map((row) => ({
         id: row.id,
         url: row.url,
