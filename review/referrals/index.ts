@@ -5,3 +5,4 @@ export { buildReferralPackage, MISP_EVENT, REPORT_HTML, REPORT_PDF, STIX_BUNDLE,
 export { verifyReferralPackage, type PackageProblem, type PackageProblemCode, type PackageReport } from './verify-package.ts';
 export { PACKAGE_MANIFEST_PATH, type PackageManifest } from './package-manifest.ts';
 export { CHILD_ABUSE_OMISSION } from './collect-evidence.ts';
+export { createReferral, oneAtATime, readStoredPackage, ReferralUnavailableError, PACKAGE_MEDIA_TYPE, type CreateReferralDeps, type ReferralRequest } from './create-referral.ts';
