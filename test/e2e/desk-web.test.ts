@@ -112,7 +112,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app in Chromium', () =
     expect(menu).not.toContain('Journal d’audit');
   }, 60_000);
 
-  it('triages from the keyboard: j moves, d dismisses with a reason, c confirms; the API sees both', async () => {
+  it('triages from the keyboard: j moves, d dismisses with a reason, c confirms, x checks rows for a bulk assign; the API sees it all', async () => {
     const { page } = ui;
     const rows = page.locator('table.queue tbody tr[data-id]');
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(3);
@@ -135,6 +135,19 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app in Chromium', () =
 
     await page.keyboard.press('c');
     await expect.poll(() => rows.nth(2).locator('.status').textContent()).toBe('confirmée');
+
+    // x checks the selected row (now the fourth), k moves back up; the bulk bar assigns both to me.
+    expect(await rows.nth(3).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('x');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('k');
+    await page.keyboard.press('x');
+    expect(await page.getByText('2 cochée(s)').count()).toBe(1);
+    await page.getByRole('group', { name: 'Actions sur les alertes cochées' }).getByRole('button', { name: 'Assigner…' }).click();
+    const assign = page.getByRole('dialog', { name: 'Assigner à' });
+    await assign.getByLabel('À moi (anna)').check();
+    await assign.getByRole('button', { name: 'Assigner' }).click();
+    await expect.poll(() => rows.locator('.status').allTextContents()).toEqual(['assignée', 'écartée', 'confirmée', 'assignée']);
+    for (const id of [ids[0], ids[3]]) expect((await api.get(`/api/v1/alerts/${id}`)).body).toMatchObject({ status: 'assigned', assignee: 'anna' });
 
     const dismissed = (await api.get(`/api/v1/alerts/${ids[1]}`)).body;
     expect(dismissed).toMatchObject({ status: 'dismissed', decision: { reason: 'legitimate-content', actor: 'anna' } });
@@ -168,7 +181,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app in Chromium', () =
     const image = page.getByRole('img', { name: 'Capture d’écran de la page' });
     await image.waitFor();
     expect(await image.evaluate((img) => getComputedStyle(img).filter)).toContain('blur');
-    await ui.screenshot('alert');
+    await ui.screenshot('alert', { fullPage: true });
     await page.getByRole('button', { name: 'Afficher l’image' }).click();
     expect(await image.evaluate((img) => getComputedStyle(img).filter)).toBe('none');
     expect(await page.getByRole('button', { name: 'Flouter l’image' }).getAttribute('aria-pressed')).toBe('true');
@@ -221,6 +234,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app in Chromium', () =
     const report = verifyReferralPackage(zip, await loadTrustedKeys(desk.pipeline.deps.settings.dataDir));
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
+    await ui.screenshot('referral');
 
     await dialog.getByLabel('Statut du signalement').selectOption('sent');
     const referrals = async () => (await api.get(`/api/v1/referrals?alert=${open.id}`)).body.referrals;
@@ -231,9 +245,23 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app in Chromium', () =
 
     await dialog.getByRole('button', { name: 'Fermer' }).click();
     await expect.poll(() => page.locator('.alert-head .status').textContent()).toBe('signalée');
-    expect(await page.getByRole('region', { name: 'Signalements' }).getByRole('link', { name: 'Télécharger le dossier (ZIP signé)' }).count()).toBe(1);
+    const panel = page.getByRole('region', { name: 'Signalements' });
+    expect(await panel.getByRole('link', { name: 'Télécharger le dossier (ZIP signé)' }).count()).toBe(1);
+    expect(await panel.textContent()).toContain('Office anti-stupéfiants (OFAST)');
     expect(ui.problems.filter((p) => !p.includes('401')), ui.problems.join('\n')).toEqual([]);
   }, 180_000);
+
+  it('switches the interface to English and remembers it', async () => {
+    const { page } = ui;
+    await page.goto('/queue');
+    await page.getByLabel('Langue').selectOption('en');
+    await page.getByRole('heading', { name: 'Alert queue' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Alert queue' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('heading', { name: 'File d’alertes' }).waitFor();
+  }, 60_000);
 
   it('signs out, and an admin manages accounts and tokens and reads the audit log', async () => {
     const { page } = ui;

@@ -16,7 +16,7 @@ export interface DeskBrowser {
   /** Opens /sign-in and signs in through the form (the account is created if needed). */
   signIn(username: string, role?: Parameters<TestDesk['addUser']>[1]): Promise<void>;
   /** Writes docs/screenshots/<name>.png when VIGIE_SCREENSHOTS=1 (normal runs leave docs alone). */
-  screenshot(name: string): Promise<void>;
+  screenshot(name: string, options?: { fullPage?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,9 +47,9 @@ export async function launchDeskBrowser(desk: TestDesk, options: { lang?: 'fr' |
       await page.locator('form.sign-in button[type=submit]').click();
       await page.waitForURL((url) => url.pathname !== '/sign-in');
     },
-    screenshot: async (name) => {
+    screenshot: async (name, shot = {}) => {
       if (process.env.VIGIE_SCREENSHOTS !== '1') return;
-      await page.screenshot({ path: new URL(`../../docs/screenshots/${name}.png`, import.meta.url).pathname, fullPage: false });
+      await page.screenshot({ path: new URL(`../../docs/screenshots/${name}.png`, import.meta.url).pathname, fullPage: shot.fullPage ?? false });
     },
     close: async () => {
       await context.close();

@@ -212,4 +212,6 @@ export default {
   'sign-in.oidc': "Sign in with {label}",
   'sign-in.or': "or",
   'sign-in.oidc-failed': "Sign-in through the identity provider failed ({reason}).",
+  'alert.no-history': "No decision yet.",
+  'alert.no-comments': "No comment.",
 };

@@ -212,4 +212,6 @@ export default {
   'sign-in.oidc': "Se connecter avec {label}",
   'sign-in.or': "ou",
   'sign-in.oidc-failed': "La connexion par le fournisseur d’identité a échoué ({reason}).",
+  'alert.no-history': "Aucune décision pour l’instant.",
+  'alert.no-comments': "Aucun commentaire.",
 };

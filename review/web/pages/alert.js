@@ -5,7 +5,7 @@ import { askAssignee, askDismissReason, decide, notAShortcut, showShortcutHelp }
 import { formatTime, h, mount } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { captureFrame, evidencePanel, markedText, mediaList, screenshotPanel } from './alert-evidence.js';
-import { openReferralDialog, referralSummary } from './referral-dialog.js';
+import { openReferralDialog, referralSummary, serviceLabels } from './referral-dialog.js';
 
 /** @param {import('../app.js').PageContext} ctx */
 export default async function alertPage(ctx) {
@@ -23,7 +23,9 @@ export default async function alertPage(ctx) {
 
   async function load() {
     const answer = await api.get(`/alerts/${encodeURIComponent(id)}`);
-    view = { alert: answer, page: answer.page, history: answer.history ?? [], comments: answer.comments ?? [], referrals: answer.referrals ?? [] };
+    const labels = answer.referrals?.length ? await serviceLabels().catch(() => new Map()) : new Map();
+    const referrals = (answer.referrals ?? []).map((/** @type {any} */ r) => ({ ...r, serviceLabel: labels.get(r.service) }));
+    view = { alert: answer, page: answer.page, history: answer.history ?? [], comments: answer.comments ?? [], referrals };
     drawHead();
     drawSide();
   }
@@ -83,6 +85,7 @@ export default async function alertPage(ctx) {
       panel('alert.referrals', referrals.length === 0 ? h('p', { class: 'note' }, t('referral.none')) : referrals.map(referralSummary)),
       panel(
         'alert.history',
+        history.length === 0 && h('p', { class: 'note' }, t('alert.no-history')),
         h(
           'ol',
           { class: 'history' },
@@ -101,6 +104,7 @@ export default async function alertPage(ctx) {
       ),
       panel(
         'alert.comments',
+        comments.length === 0 && h('p', { class: 'note' }, t('alert.no-comments')),
         h('ul', { class: 'comments' }, comments.map((/** @type {any} */ c) => h('li', null, h('div', { class: 'muted' }, `${c.author} · ${formatTime(c.at, lang())}`), h('div', null, c.text)))),
         canDecide && commentForm,
       ),

@@ -17,6 +17,12 @@ function services() {
   return servicesOnce;
 }
 
+/** Service id -> its label in the interface's language, for referral records (which keep the id). */
+export async function serviceLabels() {
+  const list = await services();
+  return new Map(list.map((s) => [s.id, serviceLabel(s)]));
+}
+
 /** @param {any} service */
 function serviceLabel(service) {
   return service.label?.[lang()] ?? service.label?.fr ?? service.id;
