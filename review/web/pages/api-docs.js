@@ -25,6 +25,14 @@ export function describeSchema(schema) {
   return text;
 }
 
+/**
+ * Markdown's `code` spans as <code>, the rest as text (the descriptions use nothing else).
+ * @param {string} text
+ */
+function withCode(text) {
+  return text.split('`').map((piece, i) => (i % 2 === 1 ? h('code', null, piece) : piece));
+}
+
 /** @param {string} tag */
 const tagId = (tag) => `tag-${tag.replace(/[^a-z0-9-]/gi, '-')}`;
 
@@ -78,7 +86,7 @@ export default async function apiDocs(ctx) {
     ctx.main,
     h('h1', null, t('docs.title')),
     h('p', null, `${doc.info?.title ?? ''} · ${t('docs.version', { version: doc.info?.version ?? '' })}`),
-    h('p', { class: 'note' }, doc.info?.description ?? ''),
+    h('p', { class: 'note' }, withCode(doc.info?.description ?? '')),
     h('p', null, h('a', { href: '/api/docs/openapi.json', download: 'vigie-openapi.json' }, t('docs.download'))),
     toc,
     tags.map((tag) =>
@@ -101,7 +109,7 @@ function operation(method, path, op) {
     'article',
     { class: 'docs-op', 'aria-labelledby': titleId },
     h('h3', { id: titleId }, h('span', { class: `method method-${method}` }, method.toUpperCase()), ' ', h('code', null, path)),
-    h('p', null, op.summary ?? ''),
+    h('p', null, withCode(op.summary ?? '')),
     h('p', { class: 'muted' }, t('docs.access'), ' ', h('code', null, op['x-vigie-access'] ?? '')),
     params.length > 0 &&
       h(
