@@ -4,6 +4,8 @@ import { parseEntityQuery, type EntityQuery } from '../../extractors/entity-quer
 import { CATEGORIES, ENTITY_TYPES, type Category } from '../../extractors/types.ts';
 import { DATA_DIR_HELP, oneOf, positiveInt } from '../options.ts';
 import { openIndex, withRuntime } from '../runtime.ts';
+import { CliError, EXIT_USAGE } from '../cli-error.ts';
+import { parseSearchQuery, SearchSyntaxError } from '../../indexer/search-syntax.ts';
 
 interface SearchOptions {
   entity?: EntityQuery;
@@ -33,11 +35,21 @@ function isoDate(name: string) {
   };
 }
 
+/** Bad query syntax is a usage error with the parser's message and position, before anything is opened. */
+function checkQuerySyntax(text: string): void {
+  try {
+    parseSearchQuery(text);
+  } catch (err) {
+    if (err instanceof SearchSyntaxError) throw new CliError(`query: ${err.message}`, EXIT_USAGE);
+    throw err;
+  }
+}
+
 export function registerSearchCommand(program: Command): void {
   program
     .command('search')
-    .description('search indexed pages: words are ANDed, "double quotes" make a phrase')
-    .argument('[query...]', 'words to find in titles and main text')
+    .description('search indexed pages: words are ANDed, "double quotes" make a phrase; OR, NOT/-, (), prefix*, fields (docs/search.md)')
+    .argument('[query...]', 'the query: words, "phrases", OR, -word, (groups), word*, title:/text:/url:/category:/target:/lang:/domain:/entity:')
     .option('--entity <type:value>', `pages mentioning this entity (${ENTITY_TYPES.join(', ')})`, parseEntityOption)
     .option('--category <category>', 'pages flagged in this category', oneOf('--category', CATEGORIES))
     .option('--target <id>', 'pages of this watch target')
@@ -50,6 +62,7 @@ export function registerSearchCommand(program: Command): void {
     .option('--json', 'print {total, hits} as JSON')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action(async (words: string[], options: SearchOptions) => {
+      checkQuerySyntax(words.join(' ').trim());
       await withRuntime({ dataDir: options.dataDir }, 'one-shot', async ({ settings, logger, closer }) => {
         const index = await openIndex(settings, logger, closer);
         const result = await index.search({
