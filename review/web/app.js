@@ -1,7 +1,7 @@
 // The desk's entry: loads the language, asks who is signed in, and routes paths to page modules
 // without reloading the page. The ROUTES table is the one place that says which screen answers
 // which path, who may see it (a capability from GET /api/v1/me) and whether it is in the menu.
-import { api, onUnauthenticated, setCsrfToken } from './api.js';
+import { ApiError, api, onUnauthenticated, setCsrfToken } from './api.js';
 import { announce, mount } from './dom.js';
 import { renderHeader } from './header.js';
 import { loadI18n, t } from './i18n.js';
@@ -162,6 +162,16 @@ document.addEventListener('click', (event) => {
   navigate(link.pathname + link.search);
 });
 window.addEventListener('popstate', () => void render());
+
+// Actions run from clicks and keys without awaiting them. An API error has already been shown to
+// the user (api.js) and is not a bug of the page; anything else is shown too, and still logged.
+window.addEventListener('unhandledrejection', (event) => {
+  if (event.reason instanceof ApiError) {
+    event.preventDefault();
+    return;
+  }
+  announce(String(event.reason?.message ?? event.reason), 'error');
+});
 
 onUnauthenticated(() => {
   me = null;

@@ -156,6 +156,62 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app in Chromium', () =
     expect(ui.problems.filter((p) => !p.includes('401')), ui.problems.join('\n')).toEqual([]);
   }, 60_000);
 
+  it('pages, filters and groups the queue from its URL; shows the shortcuts; says what the server refused', async () => {
+    const { page } = ui;
+    const rows = page.locator('table.queue tbody tr[data-id]');
+    const rowIds = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')));
+    await page.goto('/queue?status=all&limit=2');
+    await expect.poll(() => page.locator('caption').textContent()).toContain('(4 au total)');
+    expect(await rows.count()).toBe(2);
+    const first = await rowIds();
+    const pager = page.getByRole('navigation', { name: 'Pages de la file' });
+    expect(await pager.textContent()).toContain('Page 1 sur 2 · 1–2 sur 4');
+    await pager.getByRole('button', { name: 'Suivant' }).click();
+    await page.waitForURL(/page=2/);
+    await expect.poll(() => pager.textContent()).toContain('3–4 sur 4');
+    const second = await rowIds();
+    expect(second).toHaveLength(2);
+    expect(second.filter((id) => first.includes(id))).toEqual([]);
+
+    await page.getByLabel('Statut').selectOption('dismissed');
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await page.waitForURL(/\/queue\?limit=2&status=dismissed$/);
+    await expect.poll(() => rows.locator('.status').allTextContents()).toEqual(['écartée']);
+    await page.reload();
+    await expect.poll(() => rows.locator('.status').allTextContents()).toEqual(['écartée']);
+
+    await page.goto('/queue?status=all');
+    await expect.poll(() => rows.count()).toBe(4);
+    await page.getByLabel('Regrouper par contenu').check();
+    await page.waitForURL(/group=content/);
+    await expect.poll(() => rows.count()).toBe(4);
+
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Raccourcis clavier' });
+    await help.waitFor();
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+
+    // An assignee the server refuses: its message reaches the alert region, nothing changes.
+    await page.goto('/queue');
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    const before = (await api.get(`/api/v1/alerts/${(await rowIds())[0]}`)).body;
+    await page.keyboard.press('a');
+    const assign = page.getByRole('dialog', { name: 'Assigner à' });
+    await assign.getByLabel('Identifiant de l’utilisateur').fill('nobody');
+    await assign.getByRole('button', { name: 'Assigner' }).click();
+    await expect.poll(() => page.locator('#toasts').textContent()).toContain('no active account named nobody');
+    expect((await api.get(`/api/v1/alerts/${before.id}`)).body).toMatchObject({ status: before.status });
+
+    // A session gone (expired, signed out elsewhere): the next action leads to the sign-in page.
+    await ui.context.clearCookies();
+    await page.keyboard.press('c');
+    await page.waitForURL(/\/sign-in\?next=%2Fqueue/);
+    expect((await api.get(`/api/v1/alerts/${before.id}`)).body).toMatchObject({ status: before.status });
+    await ui.signIn('anna');
+    ui.problems.splice(0, ui.problems.length, ...ui.problems.filter((p) => !/\b(400|401)\b/.test(p)));
+  }, 90_000);
+
   it('opens an alert: capture framed with sandbox="" where no script of the page runs, marks, blurred screenshot', async () => {
     const { page } = ui;
     // Any status: the triage above may have decided it.

@@ -11,6 +11,15 @@ import { openReferralDialog } from './referral-dialog.js';
 const PAGE_SIZE = 50;
 const FILTERS = ['status', 'category', 'target', 'assignee', 'from', 'to', 'group'];
 
+/**
+ * Rows per page: 50, or the URL's `limit` (1 to 200) for a longer or shorter view.
+ * @param {URLSearchParams} query
+ */
+function pageSize(query) {
+  const limit = Number(query.get('limit'));
+  return Number.isInteger(limit) && limit >= 1 ? Math.min(200, Math.max(1, limit)) : PAGE_SIZE;
+}
+
 /** @typedef {{ alert: any, ids: string[], urlCount: number, groupSize: number }} Row */
 
 /**
@@ -28,8 +37,8 @@ export function apiQuery(query) {
     from: query.get('from') ? `${query.get('from')}T00:00:00.000Z` : undefined,
     to: query.get('to') ? `${query.get('to')}T23:59:59.999Z` : undefined,
     group: query.get('group') === 'content' ? 'content' : undefined,
-    limit: PAGE_SIZE,
-    offset: (page - 1) * PAGE_SIZE,
+    limit: pageSize(query),
+    offset: (page - 1) * pageSize(query),
   };
 }
 
@@ -115,6 +124,7 @@ export default async function queue(ctx) {
       event.preventDefault();
       const data = new FormData(form);
       const next = new URLSearchParams();
+      if (query.get('limit')) next.set('limit', String(query.get('limit')));
       for (const name of FILTERS) {
         const value = String(data.get(name) ?? '').trim();
         if (value && !(name === 'status' && value === 'open')) next.set(name, value);
@@ -162,7 +172,7 @@ export default async function queue(ctx) {
     const category = alert.categoryLabel?.[lang()] ?? t(`category.${alert.category}`);
     const tr = h(
       'tr',
-      { 'aria-selected': String(i === selected), tabindex: -1, 'data-id': alert.id, onclick: () => select(i, false) },
+      { 'aria-selected': String(i === selected), 'aria-current': i === selected ? 'true' : undefined, tabindex: -1, 'data-id': alert.id, onclick: () => select(i, false) },
       h(
         'td',
         null,
@@ -191,9 +201,10 @@ export default async function queue(ctx) {
 
   function drawPager() {
     const page = Math.max(1, Number(query.get('page')) || 1);
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    const from = total === 0 ? 0 : (page - 1) * PAGE_SIZE + 1;
-    const to = Math.min(total, page * PAGE_SIZE);
+    const size = pageSize(query);
+    const pages = Math.max(1, Math.ceil(total / size));
+    const from = total === 0 ? 0 : (page - 1) * size + 1;
+    const to = Math.min(total, page * size);
     const turn = (/** @type {number} */ n) => {
       const next = new URLSearchParams(query);
       if (n > 1) next.set('page', String(n));
@@ -215,7 +226,11 @@ export default async function queue(ctx) {
   function select(i, focus = true) {
     if (rows.length === 0) return;
     selected = Math.max(0, Math.min(rows.length - 1, i));
-    tbody.querySelectorAll('tr').forEach((tr, n) => tr.setAttribute('aria-selected', String(n === selected)));
+    tbody.querySelectorAll('tr').forEach((tr, n) => {
+      tr.setAttribute('aria-selected', String(n === selected));
+      if (n === selected) tr.setAttribute('aria-current', 'true');
+      else tr.removeAttribute('aria-current');
+    });
     const tr = tbody.querySelectorAll('tr')[selected];
     if (focus && tr) {
       tr.focus({ preventScroll: true });
