@@ -83,7 +83,7 @@ export default async function queue(ctx) {
     onchange: (/** @type {Event} */ event) => {
       const on = /** @type {HTMLInputElement} */ (event.target).checked;
       for (const row of rows) for (const id of row.ids) setChecked(id, on);
-      draw();
+      drawChecks();
     },
   });
   const table = h(
@@ -157,9 +157,18 @@ export default async function queue(ctx) {
   function draw() {
     caption.textContent = t('queue.caption', { total });
     mount(tbody, rows.length === 0 ? h('tr', null, h('td', { colspan: 8 }, t('queue.empty'))) : rows.map(rowElement));
+    drawChecks();
+    drawPager();
+  }
+
+  /** The checkboxes, the page's box and the count, without redrawing the rows (focus stays put). */
+  function drawChecks() {
+    tbody.querySelectorAll('tr[data-id]').forEach((tr, i) => {
+      const box = tr.querySelector('input[type=checkbox]');
+      if (box instanceof HTMLInputElement) box.checked = rows[i]?.ids.every((id) => checked.has(id)) ?? false;
+    });
     checkedCount.textContent = t('queue.checked', { count: checked.size });
     selectPage.checked = rows.length > 0 && rows.every((row) => row.ids.every((id) => checked.has(id)));
-    drawPager();
   }
 
   /**
@@ -244,7 +253,7 @@ export default async function queue(ctx) {
     if (!row) return;
     const on = !row.ids.every((id) => checked.has(id));
     for (const id of row.ids) setChecked(id, on);
-    draw();
+    drawChecks();
     select(i, document.activeElement?.tagName !== 'INPUT');
   }
 
