@@ -14,6 +14,7 @@ interface AlertsListOptions {
   status?: AlertStatus;
   category?: Category;
   target?: string;
+  assignee?: string;
   limit: number;
   json?: boolean;
   dataDir?: string;
@@ -23,6 +24,7 @@ interface DecideOptions {
   status: AlertStatus;
   reason?: DismissReason;
   comment?: string;
+  assignee?: string;
   by: string;
   json?: boolean;
   dataDir?: string;
@@ -38,13 +40,20 @@ export function registerAlertsCommand(program: Command): void {
     .option('--status <status>', `one of ${ALERT_STATUSES.join(', ')}`, oneOf('--status', ALERT_STATUSES))
     .option('--category <category>', `one of ${CATEGORIES.join(', ')}`, oneOf('--category', CATEGORIES))
     .option('--target <id>', 'only alerts of this watch target')
+    .option('--assignee <user>', 'only alerts this user holds (assigned or escalated to them)')
     .option('--limit <n>', 'how many', positiveInt('--limit', 10_000), 50)
     .option('--json', 'one JSON array on stdout')
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action(async (options: AlertsListOptions) => {
       await withRuntime({ dataDir: options.dataDir }, 'one-shot', async ({ settings, logger, closer }) => {
         const index = await openIndex(settings, logger, closer);
-        const list = await index.listAlerts({ status: options.status, category: options.category, targetId: options.target, limit: options.limit });
+        const list = await index.listAlerts({
+          status: options.status,
+          category: options.category,
+          targetId: options.target,
+          assignee: options.assignee,
+          limit: options.limit,
+        });
         if (options.json) {
           write(JSON.stringify(list.map(alertView)));
           return;
@@ -52,7 +61,8 @@ export function registerAlertsCommand(program: Command): void {
         if (list.length === 0) write('no alerts');
         for (const alert of list) {
           const more = alert.urls.length > 1 ? ` (+${alert.urls.length - 1} URLs)` : '';
-          write(`${alert.calibratedScore.toFixed(2)} (raw ${alert.score.toFixed(2)})  ${alert.category.padEnd(17)} ${alert.status.padEnd(9)} ${alert.lastSeen}  ${alert.urls[0] ?? ''}${more}  [${alert.id}]`);
+          const holder = alert.assignee === undefined ? '' : ` (${alert.assignee})`;
+          write(`${alert.calibratedScore.toFixed(2)} (raw ${alert.score.toFixed(2)})  ${alert.category.padEnd(17)} ${alert.status.padEnd(9)} ${alert.lastSeen}  ${alert.urls[0] ?? ''}${more}  [${alert.id}]${holder}`);
         }
       });
     });
@@ -73,6 +83,7 @@ export function registerAlertsCommand(program: Command): void {
           return;
         }
         write(`${view.categoryLabel.fr} / ${view.categoryLabel.en}  [${view.id}]`);
+        if (view.assignee !== undefined) write(`held by ${view.assignee}`);
         write(`status ${view.status}, calibrated score ${view.calibratedScore} (raw ${view.score}), ${view.pageCount} page(s), first seen ${view.firstSeen}, last seen ${view.lastSeen}`);
         write(`rules: ${Object.entries(view.ruleWeights).map(([r, w]) => `${r} (${w})`).join(', ') || view.ruleIds.join(', ')}`);
         write(`tags: ${view.tags.join(' ')}`);
@@ -82,7 +93,7 @@ export function registerAlertsCommand(program: Command): void {
         write('urls:');
         for (const url of view.urls) write(`  ${url}`);
         if (view.history.length > 0) write('history:');
-        for (const h of view.history) write(`  ${h.at} ${h.actor}: ${h.previousStatus} -> ${h.status}${h.reason ? ` (${h.reason})` : ''}${h.comment ? ` "${h.comment}"` : ''}`);
+        for (const h of view.history) write(`  ${h.at} ${h.actor}: ${h.previousStatus} -> ${h.status}${h.reason ? ` (${h.reason})` : ''}${h.assignee ? ` -> ${h.assignee}` : ''}${h.comment ? ` "${h.comment}"` : ''}`);
       });
     });
 
@@ -92,6 +103,7 @@ export function registerAlertsCommand(program: Command): void {
     .requiredOption('--status <status>', `one of ${ALERT_STATUSES.join(', ')}`, oneOf('--status', ALERT_STATUSES))
     .option('--reason <reason>', `required with --status dismissed: ${DISMISS_REASONS.join(', ')}`, oneOf('--reason', DISMISS_REASONS))
     .option('--comment <text>', 'free comment kept in the history')
+    .option('--assignee <user>', 'who takes the alert: required with --status assigned, optional with escalated')
     .requiredOption('--by <user>', 'who decides (kept in the history)')
     .option('--json', 'the decided alert as JSON')
     .option('--data-dir <dir>', DATA_DIR_HELP)
@@ -99,10 +111,13 @@ export function registerAlertsCommand(program: Command): void {
       if (options.status === 'dismissed' && options.reason === undefined) {
         throw new CliError(`--status dismissed needs --reason (${DISMISS_REASONS.join(', ')})`, EXIT_USAGE);
       }
+      if (options.status === 'assigned' && options.assignee === undefined) {
+        throw new CliError('--status assigned needs --assignee (the user who takes the alert)', EXIT_USAGE);
+      }
       await withRuntime({ dataDir: options.dataDir }, 'one-shot', async ({ settings, logger, closer }) => {
         const index = await openIndex(settings, logger, closer);
         const priors = rulePriors(openRules(settings));
-        const input = { status: options.status, reason: options.reason, comment: options.comment, actor: options.by };
+        const input = { status: options.status, reason: options.reason, comment: options.comment, assignee: options.assignee, actor: options.by };
         const { alerts: decided, alertsRecalibrated } = await decideAlerts({ index, priors, clock: () => new Date() }, ids, input).catch((err: unknown) => {
           // A wrong id or a refused decision is the user's to fix, not a crash.
           if (err instanceof NonRetryableError && err.code === 'alert-not-found') throw new CliError(err.message, 1);

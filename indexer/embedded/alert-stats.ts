@@ -11,6 +11,13 @@ import type { StatementOf } from './alert-queries.ts';
 
 const HOUR_MS = 3_600_000;
 
+/**
+ * alerts_first_seen (first_seen, category, status, first_decided_at) answers every statistic but
+ * the dismissal reasons without reading a row, range or not; named because SQLite would otherwise
+ * count statuses through the status index, reading each row for its first_seen (0.4 s at 100,000).
+ */
+const BY_FIRST_SEEN = 'INDEXED BY alerts_first_seen';
+
 function firstSeenRange(query: AlertStatsQuery): { where: string[]; params: Record<string, string> } {
   const where: string[] = [];
   const params: Record<string, string> = {};
@@ -35,7 +42,7 @@ export function alertStats(statement: StatementOf, query: AlertStatsQuery): Aler
   };
 
   const days = statement(
-    `SELECT substr(first_seen, 1, 10) AS day, category, count(*) AS n FROM alerts ${and([])} GROUP BY day, category`,
+    `SELECT substr(first_seen, 1, 10) AS day, category, count(*) AS n FROM alerts ${BY_FIRST_SEEN} ${and([])} GROUP BY day, category`,
   ).all(range.params) as { day: string; category: Category; n: number }[];
   const weeks = new Map<string, { week: string; category: Category; alerts: number }>();
   for (const { day, category, n } of days) {
@@ -46,16 +53,20 @@ export function alertStats(statement: StatementOf, query: AlertStatsQuery): Aler
   }
   const perCategoryWeek = [...weeks.values()].sort((a, b) => byText(a.week, b.week) || byText(a.category, b.category));
 
-  const decisionRows = statement(
-    `SELECT status, CASE WHEN status = 'dismissed' THEN json_extract(decision_json, '$.reason') END AS reason, count(*) AS n
-     FROM alerts ${and([])} GROUP BY 1, 2`,
-  ).all(range.params) as { status: AlertStatus; reason: DismissReason | null; n: number }[];
-  const decisions = decisionRows
-    .map(({ status, reason, n }) => (reason === null ? { status, count: n } : { status, reason, count: n }))
-    .sort((a, b) => ALERT_STATUSES.indexOf(a.status) - ALERT_STATUSES.indexOf(b.status) || byText(a.reason ?? '', b.reason ?? ''));
+  // Statuses are counted from the index; only dismissed alerts are read for their reason.
+  const statusRows = statement(`SELECT status, count(*) AS n FROM alerts ${BY_FIRST_SEEN} ${and([])} GROUP BY status`).all(range.params) as {
+    status: AlertStatus;
+    n: number;
+  }[];
+  const reasonRows = statement(
+    `SELECT json_extract(decision_json, '$.reason') AS reason, count(*) AS n FROM alerts ${and(["status = 'dismissed'"])} GROUP BY 1`,
+  ).all(range.params) as { reason: DismissReason | null; n: number }[];
+  const decisions: AlertStats['decisions'] = statusRows.filter((row) => row.status !== 'dismissed').map(({ status, n }) => ({ status, count: n }));
+  for (const { reason, n } of reasonRows) decisions.push(reason === null ? { status: 'dismissed', count: n } : { status: 'dismissed', reason, count: n });
+  decisions.sort((a, b) => ALERT_STATUSES.indexOf(a.status) - ALERT_STATUSES.indexOf(b.status) || byText(a.reason ?? '', b.reason ?? ''));
 
   const decided = statement(
-    `SELECT category, first_seen, first_decided_at FROM alerts ${and(['first_decided_at IS NOT NULL'])}`,
+    `SELECT category, first_seen, first_decided_at FROM alerts ${BY_FIRST_SEEN} ${and(['first_decided_at IS NOT NULL'])}`,
   ).all(range.params) as { category: Category; first_seen: string; first_decided_at: string }[];
   const hoursByCategory = new Map<Category, number[]>();
   for (const row of decided) {

@@ -111,19 +111,24 @@ CREATE TABLE rule_factors (
 
 // The review desk's queue and statistics (issue 5): who holds an alert, when it was first decided
 // (backfilled from the history: the earliest decision other than 'assigned' or 'new', as
-// indexer/decisions.ts says), and indexes that keep the ranked, filtered queue, its counts, the
-// per-content groups and the first-seen statistics fast at 100,000 alerts (bench/queue-bench.ts).
+// indexer/decisions.ts says), and indexes that keep the queue fast at 100,000 alerts
+// (bench/queue-bench.ts): the open queue (new, assigned, escalated; the literal list
+// embedded/alert-queries.ts writes) walked in rank order; rank order within a category or an
+// assignee; a content's alerts by status and rank (groups, counts of groups, alerts of contents);
+// and the first-seen statistics, covered without reading the rows.
 const V3_ALERT_QUEUE = `
 ALTER TABLE alerts ADD COLUMN assignee TEXT;
 ALTER TABLE alerts ADD COLUMN first_decided_at TEXT;
 ALTER TABLE alert_decisions ADD COLUMN assignee TEXT;
 UPDATE alerts SET first_decided_at = (
   SELECT min(d.at) FROM alert_decisions d WHERE d.alert_id = alerts.id AND d.status NOT IN ('assigned', 'new'));
-CREATE INDEX alerts_content_rank ON alerts (content_hash, calibrated_score DESC, last_seen DESC, id);
+CREATE INDEX alerts_open_rank ON alerts (calibrated_score DESC, last_seen DESC, id)
+  WHERE status IN ('new', 'assigned', 'escalated');
 CREATE INDEX alerts_category_status_rank ON alerts (category, status, calibrated_score DESC, last_seen DESC, id);
 CREATE INDEX alerts_assignee_rank ON alerts (assignee, status, calibrated_score DESC, last_seen DESC, id)
   WHERE assignee IS NOT NULL;
-CREATE INDEX alerts_first_seen ON alerts (first_seen, category);
+CREATE INDEX alerts_content_rank ON alerts (content_hash, status, calibrated_score DESC, last_seen DESC, id);
+CREATE INDEX alerts_first_seen ON alerts (first_seen, category, status, first_decided_at);
 `;
 
 // Investigators' search (issue 5): facets, the date histogram and the entity graph read a few

@@ -84,4 +84,18 @@ describe('vigie alerts decide / precision / show', () => {
     expect((await index.getAlert(noisyAlerts[7]!))!.status).toBe('new');
     await index.close();
   });
+
+  it('assigns an alert to an analyst, lists the alerts they hold, and needs the assignee', { timeout: 300_000 }, async () => {
+    const noAssignee = await runVigie(['alerts', 'decide', noisyAlerts[7]!, '--status', 'assigned', '--by', 'chef', ...args]);
+    expect(noAssignee.code).toBe(64);
+    expect(noAssignee.stderr).toMatch(/needs --assignee/);
+    const assigned = await runVigie(['alerts', 'decide', noisyAlerts[7]!, '--status', 'assigned', '--assignee', 'analyste-3', '--by', 'chef', '--json', ...args]);
+    expect(assigned.code, assigned.stderr).toBe(0);
+    expect(lastJson<{ alerts: { assignee?: string }[] }>(assigned.stdout).alerts[0]!.assignee).toBe('analyste-3');
+    const held = lastJson<ListedAlert[]>((await runVigie(['alerts', 'list', '--assignee', 'analyste-3', '--json', ...args])).stdout);
+    expect(held.map((a) => a.id)).toEqual([noisyAlerts[7]]);
+    const show = await runVigie(['alerts', 'show', noisyAlerts[7]!, ...args]);
+    expect(show.stdout).toMatch(/held by analyste-3/);
+    expect(show.stdout).toMatch(/chef: new -> assigned -> analyste-3/);
+  });
 });

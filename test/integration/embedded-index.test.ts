@@ -160,11 +160,12 @@ await index.close();
     await index.close();
     // Take the file back to version 1 as an earlier Vigie left it.
     const db = new Database(path.join(dataDir, 'index.sqlite'));
-    db.exec(`DROP INDEX alerts_content_rank; DROP INDEX alerts_category_status_rank; DROP INDEX alerts_assignee_rank; DROP INDEX alerts_first_seen;
+    db.exec(`DROP INDEX alerts_open_rank; DROP INDEX alerts_content_rank; DROP INDEX alerts_category_status_rank; DROP INDEX alerts_assignee_rank;
+      DROP INDEX alerts_first_seen;
       ALTER TABLE alerts DROP COLUMN assignee; ALTER TABLE alerts DROP COLUMN first_decided_at;
       DROP TABLE alert_decisions; DROP TABLE rule_factors; DROP INDEX alerts_calibrated_rank; DROP INDEX alerts_status_calibrated_rank;
       ALTER TABLE alerts DROP COLUMN calibrated_score; ALTER TABLE alerts DROP COLUMN rule_weights_json; ALTER TABLE alerts DROP COLUMN decision_json;
-      UPDATE meta SET value = '1' WHERE key = 'schema_version';`);
+      UPDATE meta SET value = '1' WHERE key = 'schema_version'; DROP INDEX IF EXISTS pages_facts;`);
     db.close();
     const reopened = await open();
     expect(await reopened.getAlert(observations[0]!.id)).toMatchObject({ score: 0.66, calibratedScore: 0.66, ruleWeights: {} });
@@ -180,11 +181,12 @@ await index.close();
     await index.decideAlert(id, { status: 'dismissed', reason: 'duplicate', actor: 'a', at: '2024-05-03T00:00:00.000Z' });
     await index.decideAlert(id, { status: 'confirmed', actor: 'a', at: '2024-05-04T00:00:00.000Z' });
     await index.close();
-    // Take the file back to version 2 (issue 4's schema).
+    // Take the file back to version 2 (issue 4's schema): no V3 columns and indexes, no later index.
     const db = new Database(path.join(dataDir, 'index.sqlite'));
-    db.exec(`DROP INDEX alerts_content_rank; DROP INDEX alerts_category_status_rank; DROP INDEX alerts_assignee_rank; DROP INDEX alerts_first_seen;
+    db.exec(`DROP INDEX alerts_open_rank; DROP INDEX alerts_content_rank; DROP INDEX alerts_category_status_rank; DROP INDEX alerts_assignee_rank;
+      DROP INDEX alerts_first_seen;
       ALTER TABLE alerts DROP COLUMN assignee; ALTER TABLE alerts DROP COLUMN first_decided_at; ALTER TABLE alert_decisions DROP COLUMN assignee;
-      UPDATE meta SET value = '2' WHERE key = 'schema_version';`);
+      UPDATE meta SET value = '2' WHERE key = 'schema_version'; DROP INDEX IF EXISTS pages_facts;`);
     db.close();
     const reopened = await open();
     expect(await reopened.getAlert(id)).toMatchObject({ status: 'confirmed', firstDecidedAt: '2024-05-03T00:00:00.000Z' });
