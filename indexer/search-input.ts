@@ -3,6 +3,7 @@
 import type { HistogramInterval, SearchQuery } from './types.ts';
 import { canonicalTime, entityKey, normaliseDomain } from './page-fields.ts';
 import { parseSearchQuery } from './search-syntax.ts';
+import { NonRetryableError } from '../config/errors.ts';
 import type { SearchNode } from './search-syntax.ts';
 
 export const DEFAULT_LIMIT = 20;
@@ -65,6 +66,8 @@ export interface ResolvedSearch extends Paging {
   histogram?: HistogramInterval;
 }
 
+const HISTOGRAM_INTERVALS: readonly HistogramInterval[] = ['day', 'week', 'month'];
+
 export function resolveSearch(query: SearchQuery): ResolvedSearch {
   const resolved: ResolvedSearch = {
     ...resolvePaging(query.limit, query.offset),
@@ -72,7 +75,12 @@ export function resolveSearch(query: SearchQuery): ResolvedSearch {
     query: query.text === undefined ? null : parseSearchQuery(query.text),
     facets: query.facets === true,
   };
-  if (query.histogram !== undefined) resolved.histogram = query.histogram;
+  if (query.histogram !== undefined) {
+    if (!HISTOGRAM_INTERVALS.includes(query.histogram)) {
+      throw new NonRetryableError('index-invalid-histogram', `histogram is one of ${HISTOGRAM_INTERVALS.join(', ')}`);
+    }
+    resolved.histogram = query.histogram;
+  }
   if (query.entity) resolved.entityKey = entityKey(query.entity.type, query.entity.value);
   if (query.category) resolved.category = query.category;
   if (query.targetId) resolved.targetId = query.targetId;

@@ -129,6 +129,15 @@ describe('parseSearchQuery', () => {
   });
 });
 
+describe('resolveSearch', () => {
+  it('parses the text and refuses an unknown histogram interval', () => {
+    expect(show(resolveSearch({ text: 'a OR b' }).query)).toBe('([a] | [b])');
+    expect(resolveSearch({ histogram: 'week', facets: true })).toMatchObject({ histogram: 'week', facets: true, query: null });
+    expect(() => resolveSearch({ histogram: 'year' as never })).toThrow(/histogram is one of day, week, month/);
+    expect(() => resolveSearch({ text: '(' })).toThrow(SearchSyntaxError);
+  });
+});
+
 describe('FTS5 translation', () => {
   it('quotes every term, so user text is never FTS5 syntax', () => {
     const node = parseSearchQuery('title:"a NEAR(b" OR (b* -c) col:x^2 {text}:y')!;
