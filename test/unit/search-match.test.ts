@@ -86,7 +86,7 @@ function generateQuery(random: () => number, pages: readonly PageDocument[], dep
     const phrase = words.slice(start, start + 2 + Math.floor(random() * 2)).join(' ').replace(/"/gu, '');
     return random() < 0.2 ? `"${phrase}"*` : `"${phrase}"`;
   }
-  if (leaf < 0.68) return `${pick(random, ['title', 'text'])}:${word}`;
+  if (leaf < 0.68) return `${pick(random, ['title', 'text'])}:${random() < 0.3 ? `${word.slice(0, 3)}*` : word}`;
   if (leaf < 0.74) return `url:${pick(random, ['login', 'LOGIN.PHP', 'armes', 'example', 'id=42', '.onion/'])}`;
   if (leaf < 0.8) return `category:${pick(random, CATEGORY_POOL)}`;
   if (leaf < 0.85) return `lang:${pick(random, ['fr', 'en'])}`;
