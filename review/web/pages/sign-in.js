@@ -40,7 +40,8 @@ export default async function signIn(ctx) {
       const answer = await api.post('/session', { username: String(data.get('username')), password: String(data.get('password')) }, { quiet: true });
       ctx.signedIn({ user: answer.user, capabilities: answer.capabilities, csrfToken: answer.csrfToken });
       const next = ctx.query.get('next');
-      ctx.navigate(next && /^\/(?!\/)/.test(next) && !next.startsWith('/sign-in') ? next : '/', { replace: true });
+      // Only a path of this site: not //host nor /\host (which browsers read as //host).
+      ctx.navigate(next && /^\/(?![/\\])/.test(next) && !next.startsWith('/sign-in') ? next : '/', { replace: true });
     } catch (err) {
       const code = err instanceof ApiError ? err.code : '';
       problem.textContent = code === 'rate-limited' ? t('sign-in.rate-limited') : code === 'unauthenticated' ? t('sign-in.failed') : String(/** @type {Error} */ (err).message);
