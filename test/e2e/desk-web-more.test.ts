@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crawlOnce } from '../../cli/commands/crawl.ts';
 import { targetSchema } from '../../config/index.ts';
+import { startWorkers } from '../../workers/index.ts';
 import { startTestDesk, type DeskClient, type TestDesk } from '../helpers/desk.ts';
 import { CHROMIUM_PATH, launchDeskBrowser, type DeskBrowser } from '../helpers/desk-browser.ts';
 import { startHttpServer, type TestServer } from '../helpers/hostile-server.ts';
@@ -211,6 +212,23 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app for investigators,
     const row = page.locator('table.targets tbody tr[data-id="annonces"]');
     await row.waitFor();
     expect(await row.getByRole('link', { name: 'Annonces', exact: true }).count()).toBe(1);
+
+    // Run now: the run job is queued; workers take it, and the list shows it as the last run
+    // (with the numbers the API gives: an immediate recrawl finds the pages unchanged).
+    await page.getByRole('button', { name: 'Lancer Forum maintenant' }).click();
+    await expect.poll(async () => (await desk.ctx.pipeline.queues.runs.getJobCounts('waiting')).waiting).toBe(1);
+    const workers = startWorkers(desk.pipeline.deps, { concurrency: 2 });
+    try {
+      await expect.poll(async () => (await api.get('/api/v1/targets/forum')).body.target.health.lastRun?.status, { timeout: 60_000, interval: 200 }).toBe('finished');
+    } finally {
+      await workers.close();
+    }
+    const lastRun = (await api.get('/api/v1/targets/forum')).body.target.health.lastRun;
+    expect(lastRun).toMatchObject({ errors: 0 });
+    await page.reload();
+    const forumCells = page.locator('table.targets tbody tr[data-id="forum"] td');
+    await expect.poll(() => forumCells.nth(3).textContent()).toMatch(new RegExp(`^${lastRun.pages}(\\+|$)`));
+    expect(await forumCells.nth(2).textContent()).toContain('terminée');
     await ui.screenshot('targets');
 
     await page.getByRole('link', { name: 'Modifier Annonces' }).click();

@@ -137,6 +137,7 @@ export default {
   'targets.never': 'none this week',
   'targets.run-running': 'running',
   'targets.run-finished': 'finished',
+  'targets.unchanged': '+{count} unchanged',
   'targets.on-demand': 'on demand',
   'targets.every-days': 'every {count} day(s)',
   'targets.every-hours': 'every {count} h',

@@ -137,6 +137,7 @@ export default {
   'targets.never': 'aucune cette semaine',
   'targets.run-running': 'en cours',
   'targets.run-finished': 'terminée',
+  'targets.unchanged': '+{count} inchangée(s)',
   'targets.on-demand': 'à la demande',
   'targets.every-days': 'tous les {count} jour(s)',
   'targets.every-hours': 'toutes les {count} h',

@@ -70,7 +70,13 @@ export default async function targets(ctx) {
       h('td', null, h('span', { class: `status ${health.paused ? 'status-dismissed' : 'status-referred'}` }, health.paused ? t('targets.paused') : t('targets.active'))),
       h('td', null, describeSchedule(target.schedule)),
       h('td', null, last ? [formatTime(last.startedAt, lang()), h('div', { class: 'muted' }, t(`targets.run-${last.status}`))] : h('span', { class: 'muted' }, t('targets.never'))),
-      h('td', { class: 'num' }, last ? last.pages : ''),
+      h(
+        'td',
+        { class: 'num' },
+        last ? last.pages : '',
+        // Pages found unchanged are not in `pages`; shown when the health says how many.
+        last?.unchanged > 0 && h('div', { class: 'muted' }, t('targets.unchanged', { count: last.unchanged })),
+      ),
       h('td', { class: `num ${last?.errors ? 'bad' : ''}`, title: last ? Object.entries(last.errorsByCode ?? {}).map(([code, n]) => `${code}: ${n}`).join(', ') : undefined }, last ? last.errors : ''),
       h('td', { class: 'num' }, last ? last.alerts : ''),
       h('td', null, health.nextRunAt ? formatTime(health.nextRunAt, lang()) : h('span', { class: 'muted' }, '—')),
