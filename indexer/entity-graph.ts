@@ -41,28 +41,43 @@ export interface EntitySiteCount {
   pages: number;
 }
 
+/** Edges drawn per entity (its sites with the most pages): a wallet on 5,000 sites stays one readable node. */
+export const MAX_SITES_PER_ENTITY = 50;
+
 export interface SharedEntity {
   key: string;
-  /** Site -> pages of that site mentioning the entity. */
+  /** Site -> pages of that site mentioning the entity (possibly only the sites with most pages). */
   sites: Map<string, number>;
+  /** Distinct sites and pages in all. */
+  siteCount: number;
   pages: number;
 }
 
+/** An entity's totals when the counts list only some of its sites (Elasticsearch's top site buckets). */
+export type EntityTotals = ReadonlyMap<string, { sites: number; pages: number }>;
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Entities on >= minSites sites; most sites first, then most pages, then key; at most `limit`. */
-export function rankSharedEntities(counts: Iterable<EntitySiteCount>, minSites: number, limit: number): SharedEntity[] {
+export function rankSharedEntities(counts: Iterable<EntitySiteCount>, minSites: number, limit: number, totals?: EntityTotals): SharedEntity[] {
   const byKey = new Map<string, SharedEntity>();
   for (const { key, site, pages } of counts) {
     let entity = byKey.get(key);
     if (entity === undefined) {
-      entity = { key, sites: new Map(), pages: 0 };
+      entity = { key, sites: new Map(), siteCount: 0, pages: 0 };
       byKey.set(key, entity);
     }
     entity.sites.set(site, (entity.sites.get(site) ?? 0) + pages);
     entity.pages += pages;
   }
+  for (const entity of byKey.values()) {
+    const total = totals?.get(entity.key);
+    entity.siteCount = total?.sites ?? entity.sites.size;
+    entity.pages = total?.pages ?? entity.pages;
+  }
   return [...byKey.values()]
-    .filter((entity) => entity.sites.size >= minSites)
-    .sort((a, b) => b.sites.size - a.sites.size || b.pages - a.pages || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .filter((entity) => entity.siteCount >= minSites)
+    .sort((a, b) => b.siteCount - a.siteCount || b.pages - a.pages || byText(a.key, b.key))
     .slice(0, limit);
 }
 
@@ -74,12 +89,13 @@ export function assembleGraph(entities: readonly SharedEntity[], sitePages: Read
     const colon = entity.key.indexOf(':');
     const id = `entity:${entity.key}`;
     graph.nodes.push({ id, kind: 'entity', label: entity.key.slice(colon + 1), type: entity.key.slice(0, colon) as EntityType, pages: entity.pages });
-    for (const [site, pages] of [...entity.sites].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const drawn = [...entity.sites].sort(([a, x], [b, y]) => y - x || byText(a, b)).slice(0, MAX_SITES_PER_ENTITY);
+    for (const [site, pages] of drawn.sort(([a], [b]) => byText(a, b))) {
       sites.add(site);
       graph.edges.push({ source: id, target: `site:${site}`, pages });
     }
   }
-  for (const site of [...sites].sort()) {
+  for (const site of [...sites].sort(byText)) {
     graph.nodes.push({ id: `site:${site}`, kind: 'site', label: site, pages: sitePages.get(site) ?? 0 });
   }
   return graph;

@@ -180,9 +180,11 @@ export class ElasticsearchIndex implements SearchIndex {
     const response = await this.#call('cannot build the entity graph', () =>
       this.#client.search(entityGraphRequest(this.names.pages, resolved)),
     );
-    const entities = rankSharedEntities(entitySiteCountsFrom(response.aggregations), resolved.minSites, resolved.limit);
+    const { counts, totals } = entitySiteCountsFrom(response.aggregations);
+    const entities = rankSharedEntities(counts, resolved.minSites, resolved.limit, totals);
     if (entities.length === 0) return assembleGraph([], new Map());
-    const sites = [...new Set(entities.flatMap((entity) => [...entity.sites.keys()]))];
+    // The sites the graph draws (at most MAX_SITES_PER_ENTITY per entity, as assembleGraph keeps).
+    const sites = [...new Set(assembleGraph(entities, new Map()).nodes.flatMap((node) => (node.kind === 'site' ? [node.label] : [])))];
     const keys = entities.map((entity) => entity.key);
     const pages = await this.#call('cannot count the entity graph sites', () =>
       this.#client.search(graphSitePagesRequest(this.names.pages, keys, sites, resolved)),

@@ -5,6 +5,7 @@ import type { Category } from '../../extractors/types.ts';
 import type { FacetCount, ScanPagesOptions, SearchFacets, SearchHit, SearchResult } from '../types.ts';
 import type { ResolvedSearch } from '../search-input.ts';
 import type { FilterNode, SearchNode, TermNode } from '../search-syntax.ts';
+import { MAX_SITES_PER_ENTITY } from '../entity-graph.ts';
 import type { EntitySiteCount, ResolvedGraphOptions } from '../entity-graph.ts';
 import { resolvePaging } from '../search-input.ts';
 import { canonicalTime } from '../page-fields.ts';
@@ -184,19 +185,18 @@ export function entityGraphRequest(index: string, options: ResolvedGraphOptions)
   };
 }
 
-/** Sites listed per entity: a wider spread is cut (the entity node still counts all its pages). */
-export const MAX_SITES_PER_ENTITY = 500;
-
-export function entitySiteCountsFrom(aggregations: Aggregations): EntitySiteCount[] {
+/** Per entity, its sites with the most pages, and its totals (pages, distinct sites) for ranking. */
+export function entitySiteCountsFrom(aggregations: Aggregations): { counts: EntitySiteCount[]; totals: Map<string, { sites: number; pages: number }> } {
   const buckets = (aggregations?.entities as estypes.AggregationsStringTermsAggregate | undefined)?.buckets;
-  if (!Array.isArray(buckets)) return [];
-  return buckets.flatMap((bucket) =>
-    termBuckets((bucket as unknown as Record<string, estypes.AggregationsAggregate>).bySite).map((site) => ({
-      key: String(bucket.key),
-      site: site.key,
-      pages: site.doc_count,
-    })),
-  );
+  const totals = new Map<string, { sites: number; pages: number }>();
+  if (!Array.isArray(buckets)) return { counts: [], totals };
+  const counts = buckets.flatMap((bucket) => {
+    const subs = bucket as unknown as Record<string, estypes.AggregationsAggregate>;
+    const key = String(bucket.key);
+    totals.set(key, { sites: Number((subs.sites as estypes.AggregationsCardinalityAggregate | undefined)?.value ?? 0), pages: bucket.doc_count });
+    return termBuckets(subs.bySite).map((site) => ({ key, site: site.key, pages: site.doc_count }));
+  });
+  return { counts, totals };
 }
 
 /** Per site of the graph, its pages mentioning any of the graph's entities. */

@@ -19,7 +19,7 @@ import {
   sitePagesFrom,
   totalOf,
 } from '../../indexer/elasticsearch/search-bodies.ts';
-import { resolveGraphOptions } from '../../indexer/entity-graph.ts';
+import { assembleGraph, MAX_SITES_PER_ENTITY, rankSharedEntities, resolveGraphOptions } from '../../indexer/entity-graph.ts';
 import { matchesQuery } from '../../indexer/search-match.ts';
 import { parseSearchQuery, searchTokens } from '../../indexer/search-syntax.ts';
 import type { EsHitSource } from '../../indexer/elasticsearch/search-bodies.ts';
@@ -517,10 +517,13 @@ describe('query language bodies', () => {
         ],
       },
     } as unknown as Record<string, estypes.AggregationsAggregate>;
-    expect(entitySiteCountsFrom(response)).toEqual([
-      { key: 'email:a@b.fr', site: 'x.org', pages: 2 },
-      { key: 'email:a@b.fr', site: 'y.org', pages: 1 },
-    ]);
+    expect(entitySiteCountsFrom(response)).toEqual({
+      counts: [
+        { key: 'email:a@b.fr', site: 'x.org', pages: 2 },
+        { key: 'email:a@b.fr', site: 'y.org', pages: 1 },
+      ],
+      totals: new Map([['email:a@b.fr', { sites: 2, pages: 3 }]]),
+    });
     expect(graphSitePagesRequest(NAMES.pages, ['email:a@b.fr'], ['x.org', 'y.org'], options)).toMatchObject({
       query: { bool: { filter: [{ terms: { entityKeys: ['email:a@b.fr'] } }, { range: { fetchedTime: { gte: '2024-01-01T00:00:00.000Z' } } }] } },
       aggs: { sites: { terms: { field: 'site', size: 2, include: ['x.org', 'y.org'] } } },
@@ -529,5 +532,19 @@ describe('query language bodies', () => {
       new Map([['x.org', 2]]),
     );
     expect(() => resolveGraphOptions({ type: 'nope' as never })).toThrow(/entity type/);
+  });
+
+  it('ranks by the totals when only the top sites are listed, and draws at most MAX_SITES_PER_ENTITY edges per entity', () => {
+    const wide = Array.from({ length: MAX_SITES_PER_ENTITY + 10 }, (_, i) => ({ key: 'btc:wide', site: `s${String(i).padStart(3, '0')}.org`, pages: i < 5 ? 3 : 1 }));
+    const narrow = [{ key: 'email:x@y.fr', site: 'a.org', pages: 9 }, { key: 'email:x@y.fr', site: 'b.org', pages: 9 }];
+    const ranked = rankSharedEntities([...narrow, ...wide.slice(0, 3)], 2, 10, new Map([['btc:wide', { sites: 400, pages: 420 }]]));
+    expect(ranked.map((entity) => [entity.key, entity.siteCount, entity.pages])).toEqual([['btc:wide', 400, 420], ['email:x@y.fr', 2, 18]]);
+    const graph = assembleGraph(rankSharedEntities(wide, 2, 10), new Map());
+    const edges = graph.edges.filter((edge) => edge.source === 'entity:btc:wide');
+    expect(edges).toHaveLength(MAX_SITES_PER_ENTITY);
+    // The sites with most pages are kept (ties by name), listed by name.
+    expect(edges.slice(0, 5).map((edge) => edge.pages)).toEqual([3, 3, 3, 3, 3]);
+    expect(edges.map((edge) => edge.target)).toEqual([...edges.map((edge) => edge.target)].sort());
+    expect(graph.nodes[0]).toMatchObject({ id: 'entity:btc:wide', pages: MAX_SITES_PER_ENTITY + 10 + 10 });
   });
 });
