@@ -2,7 +2,7 @@
 // never as markup: the app never assigns innerHTML, so nothing an alert carries can run here.
 
 /**
- * @typedef {string | number | Node | null | undefined | false | Child[]} Child
+ * @typedef {string | number | Node | null | undefined | false | any[]} Child
  * @typedef {Record<string, unknown>} Attrs
  */
 
