@@ -203,6 +203,21 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app for investigators,
     expect(ui.problems.filter((p) => !expected(p)), ui.problems.join('\n')).toEqual([]);
   }, 60_000);
 
+  it('gives an analyst the search without export or saved-search changes', async () => {
+    const { page } = ui;
+    await ui.context.clearCookies();
+    await ui.signIn('anna', 'analyst');
+    await page.goto('/search?q=bitcoin');
+    await expect.poll(() => page.getByRole('list', { name: 'Résultats' }).locator('li.hit').count()).toBe(4);
+    expect(await page.getByRole('link', { name: /^Exporter/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Enregistrer la recherche' }).count()).toBe(0);
+    await page.getByRole('table', { name: /recherche\(s\) enregistrée\(s\)/ }).waitFor();
+    // The API agrees: export is refused to the role.
+    const analyst = await desk.signIn('anna', 'analyst');
+    expect((await analyst.get('/api/v1/search/export?q=bitcoin')).status).toBe(403);
+    expect(ui.problems.filter((p) => !expected(p)), ui.problems.join('\n')).toEqual([]);
+  }, 60_000);
+
   it('lets ops edit a target (saved and seen through the API; a bad value shown at its field), pause one, create one and import a YAML file', async () => {
     const { page } = ui;
     await ui.context.clearCookies();
@@ -323,6 +338,13 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app for investigators,
     });
     expect((await csv.text()).split('\r\n')[0]).toBe('week,category,alerts');
     await ui.screenshot('stats');
+
+    // A range the API refuses is said, with the form still there to fix it.
+    await page.goto('/stats?from=2026-05-10&to=2026-05-01');
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'from must not be after to' }).count()).toBe(1);
+    expect(await page.getByLabel('Du').inputValue()).toBe('2026-05-10');
+    await page.goto('/stats');
+    await weekly.waitFor();
 
     // In English too (the choice is kept), then back to French.
     await page.getByLabel('Langue').selectOption('en');
