@@ -7,7 +7,7 @@ import { api } from '../api.js';
 import { svg } from '../charts.js';
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
-import { entityLink } from './search.js';
+import { entityLink } from './search-hits.js';
 
 /** extractors/types.ts ENTITY_TYPES */
 export const ENTITY_TYPES = ['email', 'phone', 'iban', 'card', 'btc', 'eth', 'xmr', 'onion', 'telegram', 'url', 'domain', 'ip'];

@@ -4,7 +4,7 @@
 import { api, ApiError } from '../api.js';
 import { formatTime, h, mount } from '../dom.js';
 import { lang, t } from '../i18n.js';
-import { entityLink } from './search.js';
+import { entityLink } from './search-hits.js';
 
 /** @param {import('../app.js').PageContext} ctx */
 export default async function entity(ctx) {

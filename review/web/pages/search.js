@@ -4,10 +4,11 @@
 // The whole search lives in the URL, so a search is a link that can be shared or bookmarked.
 import { api, ApiError, apiUrl } from '../api.js';
 import { columnChart } from '../charts.js';
-import { formatTime, h, mount } from '../dom.js';
+import { h, mount } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { CATEGORIES } from '../vocab.js';
 import { SAVED_SEARCHES_CHANGED, savedSearches } from './saved-searches.js';
+import { renderHit } from './search-hits.js';
 
 const PAGE_SIZE = 20;
 /** URL parameters, in the form's order; each is also the API's parameter of the same name. */
@@ -204,7 +205,7 @@ export default async function search(ctx) {
     );
     renderFacets(answer.facets);
     renderHistogram(answer.histogram ?? []);
-    mount(results, answer.hits.length === 0 && h('li', { class: 'note' }, t('search.empty')), answer.hits.map(renderHit));
+    mount(results, answer.hits.length === 0 && h('li', { class: 'note' }, t('search.empty')), answer.hits.map((/** @type {any} */ hit) => renderHit(hit, { canReadEvidence: can('evidence:read') })));
     mount(
       pager,
       h('button', { type: 'button', disabled: offset === 0, onclick: () => go(withOffset(Math.max(0, offset - PAGE_SIZE))) }, t('common.previous')),
@@ -278,76 +279,8 @@ export default async function search(ctx) {
     );
   }
 
-  /** @param {any} hit */
-  function renderHit(hit) {
-    const entitiesId = `entities-${hit.id}`;
-    const entities = h('div', { id: entitiesId, class: 'hit-entities', hidden: true });
-    const toggle = h(
-      'button',
-      {
-        type: 'button',
-        'aria-expanded': 'false',
-        'aria-controls': entitiesId,
-        onclick: async () => {
-          const open = toggle.getAttribute('aria-expanded') === 'true';
-          toggle.setAttribute('aria-expanded', String(!open));
-          entities.hidden = open;
-          if (!open && entities.childElementCount === 0) await loadEntities(hit.id, entities);
-        },
-      },
-      t('search.show-entities'),
-    );
-    return h(
-      'li',
-      { class: 'hit', 'data-id': hit.id },
-      h('h3', null, hit.title || t('search.untitled')),
-      h('p', { class: 'url' }, hit.url),
-      h(
-        'p',
-        { class: 'muted' },
-        formatTime(hit.fetchedAt, lang()),
-        ' · ',
-        hit.targetId,
-        hit.language ? ` · ${hit.language}` : '',
-        (hit.categories ?? []).map((/** @type {string} */ c) => [' ', h('span', { class: 'status' }, t(`category.${c}`))]),
-      ),
-      h('p', { class: 'snippet' }, hit.snippet),
-      can('evidence:read') && [toggle, entities],
-    );
-  }
-
-  /**
-   * A page's entities, each a pivot to its entity page. Reading the page is an audited evidence view.
-   * @param {string} pageId
-   * @param {HTMLElement} into
-   */
-  async function loadEntities(pageId, into) {
-    const page = await api.get(`/pages/${encodeURIComponent(pageId)}`);
-    const seen = new Map();
-    for (const entity of page.entities ?? []) seen.set(`${entity.type}:${entity.value}`, entity);
-    mount(
-      into,
-      seen.size === 0
-        ? h('p', { class: 'note' }, t('search.no-entities'))
-        : h(
-            'ul',
-            { class: 'entity-list', 'aria-label': t('search.page-entities', { title: page.title || page.url }) },
-            [...seen.values()].map((e) => h('li', null, entityLink(e.type, e.value))),
-          ),
-    );
-  }
-
   await load();
   return saved.dispose;
-}
-
-/**
- * A link to an entity's page (its type shown as a tag).
- * @param {string} type
- * @param {string} value
- */
-export function entityLink(type, value) {
-  return h('a', { class: 'entity', href: `/entities/${encodeURIComponent(type)}/${encodeURIComponent(value)}` }, h('span', { class: 'entity-type' }, type), ' ', value);
 }
 
 /** The query language in short (docs/search.md has it in full), with examples to copy. */
