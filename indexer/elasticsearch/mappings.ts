@@ -166,8 +166,16 @@ export function calibrationMappings(): estypes.MappingTypeMapping {
   return { dynamic: false, properties: { factors: storedOnly, updatedAt: { type: 'date' } } };
 }
 
+/**
+ * How deep `from + size` may page into the pages index. Elasticsearch's default (10,000) would cut
+ * a search export (review/export: 50,000 rows read 1,000 at a time) short in the middle of the
+ * file; deep pages cost memory only when someone asks for them. Set at index creation: an index
+ * created before needs `PUT <prefix>-pages/_settings {"index.max_result_window": 60000}`.
+ */
+export const PAGES_MAX_RESULT_WINDOW = 60_000;
+
 export function pagesIndexRequest(index: string): estypes.IndicesCreateRequest {
-  return { index, settings: textAnalysisSettings(), mappings: pagesMappings() };
+  return { index, settings: { ...textAnalysisSettings(), max_result_window: PAGES_MAX_RESULT_WINDOW }, mappings: pagesMappings() };
 }
 
 export function alertsIndexRequest(index: string): estypes.IndicesCreateRequest {

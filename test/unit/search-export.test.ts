@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { csvCell, csvRow } from '../../review/export/csv.ts';
 import { jsonDocumentChunks } from '../../review/export/json-stream.ts';
-import { csvChunks, planExport, type SearchFn } from '../../review/export/search-export.ts';
+import { csvChunks, EXPORT_BATCH, MAX_EXPORT_ROWS, planExport, type SearchFn } from '../../review/export/search-export.ts';
+import { pagesIndexRequest, PAGES_MAX_RESULT_WINDOW } from '../../indexer/elasticsearch/mappings.ts';
 import type { SearchHit, SearchQuery } from '../../indexer/types.ts';
 
 /** A strict RFC 4180 reader, to check that what we write reads back as the same cells. */
@@ -169,5 +170,13 @@ describe('planExport', () => {
       throw new Error('bad syntax');
     };
     await expect(planExport(failing, { text: '(' })).rejects.toThrow('bad syntax');
+  });
+});
+
+describe('export depth on Elasticsearch', () => {
+  it('the pages index lets an export page as deep as its largest file', () => {
+    const request = pagesIndexRequest('vigie-pages');
+    expect(request.settings?.max_result_window).toBe(PAGES_MAX_RESULT_WINDOW);
+    expect(MAX_EXPORT_ROWS + EXPORT_BATCH).toBeLessThanOrEqual(PAGES_MAX_RESULT_WINDOW);
   });
 });
