@@ -121,13 +121,16 @@ async function checkAccess<P, Q, B>(
   }
 }
 
+/** Problems listed in one 400 at most: enough to fix a form, bounded for a hostile body. */
+const MAX_LISTED_ISSUES = 10;
+
 function parse(schema: ZodType | undefined, value: unknown, where: string): unknown {
   if (schema === undefined) return value;
   const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
   if (result.success) return result.data;
-  const first = result.error.issues[0];
-  const path = first && first.path.length > 0 ? first.path.join('.') : where;
-  throw new HttpError(400, 'bad-request', first ? `${path}: ${first.message}` : `invalid ${where}`);
+  // Every problem, each led by its field ("seeds.0: Invalid URL; schedule: ..."), the first first.
+  const problems = result.error.issues.slice(0, MAX_LISTED_ISSUES).map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : where}: ${issue.message}`);
+  throw new HttpError(400, 'bad-request', problems.length > 0 ? problems.join('; ') : `invalid ${where}`);
 }
 
 function firstParam(params: unknown): string | undefined {
