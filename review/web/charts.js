@@ -142,7 +142,7 @@ export function columnChart(chart) {
     ]),
     { hidden: !chart.showTable },
   );
-  return h('figure', { class: 'chart-figure' }, h('figcaption', null, chart.caption), image, legend, table);
+  return h('figure', { class: 'chart-figure' }, h('figcaption', null, chart.caption), image, legend, dataToggle(table, chart.caption), table);
 }
 
 /**
@@ -189,7 +189,30 @@ export function barChart(chart) {
     chart.rows.map((row) => [row.label, ...chart.measures.map((m) => format(row.values[m.key] ?? 0))]),
     { hidden: true },
   );
-  return h('figure', { class: 'chart-figure' }, h('figcaption', null, chart.caption), image, legend, table);
+  return h('figure', { class: 'chart-figure' }, h('figcaption', null, chart.caption), image, legend, dataToggle(table, chart.caption), table);
+}
+
+/**
+ * Shows or hides the chart's table for sighted readers (assistive technology reads it either way).
+ * @param {HTMLTableElement} table
+ * @param {string} caption
+ */
+function dataToggle(table, caption) {
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'data-toggle',
+      'aria-pressed': String(!table.classList.contains('visually-hidden')),
+      'aria-label': t('charts.show-data', { caption }),
+      onclick: () => {
+        const shown = table.classList.toggle('visually-hidden') === false;
+        button.setAttribute('aria-pressed', String(shown));
+      },
+    },
+    t('charts.data'),
+  );
+  return button;
 }
 
 /** @param {number} k palette index */

@@ -329,6 +329,13 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app for investigators,
     expect(weeks).toHaveLength(1);
     expect(cells.slice(0, categories.length).reduce((a, b) => a + b, 0)).toBe(total);
     expect(await page.getByRole('figure', { name: 'Décisions par statut' }).getByRole('table').locator('tbody tr').count()).toBe(stats.decisions.length);
+    // The numbers are there for sighted readers too, on request.
+    const decisionsTable = page.getByRole('figure', { name: 'Décisions par statut' }).getByRole('table');
+    const clipped = () => decisionsTable.evaluate((table) => getComputedStyle(table).clipPath !== 'none');
+    expect(await clipped()).toBe(true);
+    await page.getByRole('button', { name: 'Afficher les données : Décisions par statut' }).click();
+    expect(await clipped()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Afficher les données : Décisions par statut' }).getAttribute('aria-pressed')).toBe('true');
     const timing = page.getByRole('figure', { name: 'Délai entre alerte et décision' });
     expect(await timing.getByRole('table').locator('tbody tr').count()).toBe(1);
     // No referral yet: said so, not an empty chart.

@@ -6,6 +6,8 @@ export default {
   'nav.targets': 'Targets',
   'nav.stats': 'Statistics',
   'nav.api-docs': 'API',
+  'charts.data': 'Data',
+  'charts.show-data': 'Show the data: {caption}',
   'charts.total': 'Total',
 
   'search.title': 'Search',

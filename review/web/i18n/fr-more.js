@@ -6,6 +6,8 @@ export default {
   'nav.targets': 'Cibles',
   'nav.stats': 'Statistiques',
   'nav.api-docs': 'API',
+  'charts.data': 'Données',
+  'charts.show-data': 'Afficher les données : {caption}',
   'charts.total': 'Total',
 
   'search.title': 'Recherche',
