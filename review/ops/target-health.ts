@@ -16,6 +16,8 @@ export interface LastRun {
   startedAt: string;
   finishedAt: string | null;
   pages: number;
+  /** Pages fetched again and found unchanged (not counted in `pages`). */
+  unchanged: number;
   errors: number;
   errorsByCode: Record<string, number>;
   alerts: number;
@@ -92,6 +94,6 @@ async function lastRunsOf(targetIds: readonly string[], deps: HealthDeps): Promi
 
 function lastRunOf(summary: RunSummary | undefined): LastRun | null {
   if (summary === undefined) return null;
-  const { runId, status, startedAt, finishedAt, pages, errors, errorsByCode, alerts, alertsNew } = summary;
-  return { runId, status, startedAt, finishedAt, pages, errors, errorsByCode, alerts, alertsNew };
+  const { runId, status, startedAt, finishedAt, pages, unchanged, errors, errorsByCode, alerts, alertsNew } = summary;
+  return { runId, status, startedAt, finishedAt, pages, unchanged, errors, errorsByCode, alerts, alertsNew };
 }

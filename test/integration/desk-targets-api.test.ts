@@ -133,12 +133,12 @@ describe('create, replace, validate', () => {
     const keys = redisKeys(desk.ctx.pipeline.settings.redisPrefix);
     await desk.ctx.pipeline.runs.create('forum-a-older', target, new Date('2026-06-01T06:00:00Z'));
     await desk.ctx.pipeline.runs.create('forum-a-latest', target, new Date('2026-06-01T07:00:00Z'));
-    await desk.ctx.pipeline.redis.hset(keys.run('forum-a-latest'), { pages: 12, errors: 2, 'error:http-404': 2, alerts: 3, alertsNew: 1, status: 'finished', finishedAt: '2026-06-01T07:05:00.000Z' });
+    await desk.ctx.pipeline.redis.hset(keys.run('forum-a-latest'), { pages: 12, unchanged: 5, errors: 2, 'error:http-404': 2, alerts: 3, alertsNew: 1, status: 'finished', finishedAt: '2026-06-01T07:05:00.000Z' });
     const listed = await ops.get('/api/v1/targets');
     const forum = listed.body.targets.find((t: { id: string }) => t.id === 'forum-a');
     expect(forum.health.lastRun).toEqual({
       runId: 'forum-a-latest', status: 'finished', startedAt: '2026-06-01T07:00:00.000Z', finishedAt: '2026-06-01T07:05:00.000Z',
-      pages: 12, errors: 2, errorsByCode: { 'http-404': 2 }, alerts: 3, alertsNew: 1,
+      pages: 12, unchanged: 5, errors: 2, errorsByCode: { 'http-404': 2 }, alerts: 3, alertsNew: 1,
     });
     expect(forum.health.nextRunAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(listed.body.targets.find((t: { id: string }) => t.id === 'paste-b').health).toEqual({ paused: false, scheduled: false, nextRunAt: null, lastRun: null });
