@@ -230,6 +230,13 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app in Chromium', () =
     expect(await frame.getAttribute('src')).toMatch(/^\/api\/v1\/pages\/[^/]+\/capture$/);
     await expect.poll(() => page.frameLocator('iframe.capture').locator('body').textContent()).toContain('Annonce numéro 1');
 
+    // Why: the rules that fired, with the terms they matched, and the legal qualification.
+    const why = page.getByRole('region', { name: 'Pourquoi cette alerte' });
+    const rules = await why.locator('code').allTextContents();
+    expect(rules.length).toBeGreaterThan(0);
+    expect(rules.every((id) => /^[a-z0-9][a-z0-9.-]*$/.test(id))).toBe(true);
+    expect(await why.textContent()).toContain('Code de la santé publique');
+
     // The page's text, with what matched marked.
     const marks = page.getByRole('region', { name: 'Texte principal (termes et entités surlignés)' }).locator('mark');
     expect(await marks.count()).toBeGreaterThan(0);

@@ -214,4 +214,9 @@ export default {
   'sign-in.oidc-failed': 'Sign-in through the identity provider failed ({reason}).',
   'alert.no-history': 'No decision yet.',
   'alert.no-comments': 'No comment.',
+  'alert.why': 'Why this alert',
+  'alert.flag-score': 'Page score:',
+  'alert.rule-entities': 'with:',
+  'alert.no-flag': 'The page no longer has a flag in this category.',
+  'alert.qualification': 'Possible legal qualification',
 };

@@ -214,4 +214,9 @@ export default {
   'sign-in.oidc-failed': 'La connexion par le fournisseur d’identité a échoué ({reason}).',
   'alert.no-history': 'Aucune décision pour l’instant.',
   'alert.no-comments': 'Aucun commentaire.',
+  'alert.why': 'Pourquoi cette alerte',
+  'alert.flag-score': 'Score de la page :',
+  'alert.rule-entities': 'avec :',
+  'alert.no-flag': 'La page n’a plus de signalement dans cette catégorie.',
+  'alert.qualification': 'Qualification juridique possible',
 };

@@ -127,3 +127,39 @@ export async function evidencePanel(pageId) {
     (evidence.problems ?? []).length > 0 && h('ul', { class: 'problem' }, evidence.problems.map((/** @type {any} */ p) => h('li', null, `${p.code}: ${p.message}`))),
   );
 }
+
+/**
+ * Why the alert was raised: the flag of its category on the page (score, each rule with its
+ * weight, the terms it matched, the entities it required, and facts such as a hash-list match),
+ * and the legal qualifications the category points to.
+ * @param {any} flag the page summary's flag (GET /alerts/:id page.flag), or null
+ * @param {string[]} qualifications
+ */
+export function whyList(flag, qualifications) {
+  return h(
+    'div',
+    { class: 'why' },
+    flag
+      ? [
+          h('p', null, t('alert.flag-score'), ' ', h('strong', null, Number(flag.score).toFixed(2))),
+          h(
+            'ul',
+            { class: 'rules' },
+            (flag.rules ?? []).map((/** @type {any} */ rule) =>
+              h(
+                'li',
+                null,
+                h('code', null, rule.ruleId),
+                h('span', { class: 'muted' }, ` × ${Number(rule.weight).toFixed(2)}`),
+                rule.terms?.length > 0 && h('div', null, [...new Set(rule.terms.map((/** @type {any} */ m) => m.term))].map((term) => h('mark', { class: 'term' }, String(term))).flatMap((mark) => [mark, ' '])),
+                rule.entities?.length > 0 && h('div', { class: 'muted' }, t('alert.rule-entities'), ' ', rule.entities.join(', ')),
+                rule.details && h('div', { class: 'muted hashes' }, Object.entries(rule.details).map(([key, value]) => `${key}: ${value}`).join(' · ')),
+              ),
+            ),
+          ),
+          flag.tags?.length > 0 && h('p', { class: 'muted hashes' }, flag.tags.join(' ')),
+        ]
+      : h('p', { class: 'note' }, t('alert.no-flag')),
+    qualifications.length > 0 && [h('h3', null, t('alert.qualification')), h('ul', null, qualifications.map((q) => h('li', null, q)))],
+  );
+}

@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { askAssignee, askDismissReason, decide, notAShortcut, showShortcutHelp } from '../decisions.js';
 import { formatTime, h, mount } from '../dom.js';
 import { lang, t } from '../i18n.js';
-import { captureFrame, evidencePanel, markedText, mediaList, screenshotPanel } from './alert-evidence.js';
+import { captureFrame, evidencePanel, markedText, mediaList, screenshotPanel, whyList } from './alert-evidence.js';
 import { openReferralDialog, referralSummary, serviceLabels } from './referral-dialog.js';
 
 /** @param {import('../app.js').PageContext} ctx */
@@ -82,6 +82,7 @@ export default async function alertPage(ctx) {
     });
     mount(
       side,
+      panel('alert.why', whyList(view.page?.flag ?? null, view.alert.legalQualification ?? [])),
       panel('alert.referrals', referrals.length === 0 ? h('p', { class: 'note' }, t('referral.none')) : referrals.map(referralSummary)),
       panel(
         'alert.history',
