@@ -186,6 +186,16 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app in Chromium', () =
     await page.waitForURL(/group=content/);
     await expect.poll(() => rows.count()).toBe(4);
 
+    // From an alert, the way back returns to this very view.
+    await page.getByRole('link', { name: 'Mes alertes' }).click();
+    await page.waitForURL(/\/queue\?assignee=anna$/);
+    await expect.poll(() => rows.locator('.status').allTextContents()).toEqual(['assignée', 'assignée']);
+    await rows.first().locator('a.url').click();
+    await page.waitForURL(/\/alerts\//);
+    await page.getByRole('link', { name: '← File d’alertes' }).click();
+    await page.waitForURL(/\/queue\?assignee=anna$/);
+    await expect.poll(() => rows.count()).toBe(2);
+
     await page.keyboard.press('?');
     const help = page.getByRole('dialog', { name: 'Raccourcis clavier' });
     await help.waitFor();

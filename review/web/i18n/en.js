@@ -219,4 +219,5 @@ export default {
   'alert.rule-entities': 'with:',
   'alert.no-flag': 'The page no longer has a flag in this category.',
   'alert.qualification': 'Possible legal qualification',
+  'queue.mine': 'My alerts',
 };

@@ -219,4 +219,5 @@ export default {
   'alert.rule-entities': 'avec :',
   'alert.no-flag': 'La page n’a plus de signalement dans cette catégorie.',
   'alert.qualification': 'Qualification juridique possible',
+  'queue.mine': 'Mes alertes',
 };

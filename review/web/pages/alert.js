@@ -5,6 +5,7 @@ import { askAssignee, askDismissReason, decide, notAShortcut, showShortcutHelp }
 import { formatTime, h, mount } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { captureFrame, evidencePanel, markedText, mediaList, screenshotPanel, whyList } from './alert-evidence.js';
+import { LAST_QUEUE_KEY } from './queue.js';
 import { openReferralDialog, referralSummary, serviceLabels } from './referral-dialog.js';
 
 /** @param {import('../app.js').PageContext} ctx */
@@ -36,7 +37,7 @@ export default async function alertPage(ctx) {
     ctx.setTitle(`${category} · ${t('alert.title')}`);
     mount(
       head,
-      h('p', null, h('a', { href: '/queue' }, `← ${t('nav.queue')}`)),
+      h('p', null, h('a', { href: sessionStorage.getItem(LAST_QUEUE_KEY) ?? '/queue' }, `← ${t('nav.queue')}`)),
       h('h1', null, category),
       h(
         'div',

@@ -9,6 +9,8 @@ import { ALERT_STATUSES, CATEGORIES } from '../vocab.js';
 import { openReferralDialog } from './referral-dialog.js';
 
 const PAGE_SIZE = 50;
+/** The queue view last shown (filters, page), for the alert page's way back. */
+export const LAST_QUEUE_KEY = 'vigie.queue';
 const FILTERS = ['status', 'category', 'target', 'assignee', 'from', 'to', 'group'];
 
 /**
@@ -75,6 +77,7 @@ export default async function queue(ctx) {
     canDecide && h('button', { type: 'button', onclick: () => void act(checkedRows(), 'dismiss') }, t('decide.dismiss')),
     canDecide && h('button', { type: 'button', onclick: () => void act(checkedRows(), 'assign') }, t('decide.assign')),
     h('span', { class: 'spacer' }),
+    canDecide && h('a', { href: `/queue?assignee=${encodeURIComponent(ctx.me.user.username)}` }, t('queue.mine')),
     h('button', { type: 'button', onclick: () => void showShortcutHelp() }, t('queue.help')),
   );
   const selectPage = h('input', {
@@ -147,6 +150,7 @@ export default async function queue(ctx) {
   }
 
   async function load() {
+    sessionStorage.setItem(LAST_QUEUE_KEY, location.pathname + location.search);
     const answer = await api.get('/alerts', apiQuery(query));
     rows = rowsOf(answer);
     total = answer.total ?? rows.length;
