@@ -101,7 +101,11 @@ async function render() {
   if (me === null && pathname !== '/sign-in') {
     return navigate(`/sign-in?next=${encodeURIComponent(pathname + search)}`, { replace: true });
   }
-  if (pathname === '/' || (me !== null && pathname === '/sign-in')) return navigate(home(), { replace: true });
+  if (pathname === '/' || (me !== null && pathname === '/sign-in')) {
+    // (A role with no screen at all would otherwise bounce between / and /sign-in.)
+    const target = home();
+    if (target !== pathname) return navigate(target, { replace: true });
+  }
   const main = /** @type {HTMLElement} */ (document.getElementById('main'));
   if (typeof cleanup === 'function') cleanup();
   cleanup = undefined;
