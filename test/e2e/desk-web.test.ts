@@ -334,6 +334,14 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app in Chromium', () =
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await page.getByLabel('Language').selectOption('fr');
     await page.getByRole('heading', { name: 'File d’alertes' }).waitFor();
+
+    // With nothing stored, the browser's language decides.
+    const english = await ui.browser.newContext({ baseURL: desk.baseUrl, locale: 'en-US' });
+    const other = await english.newPage();
+    await other.goto('/queue');
+    await other.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await other.getByRole('button', { name: 'Sign in' }).count()).toBe(1);
+    await english.close();
   }, 60_000);
 
   it('signs out, and an admin manages accounts and tokens and reads the audit log', async () => {
