@@ -180,12 +180,12 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the desk web app in Chromium', () =
     await page.reload();
     await expect.poll(() => rows.locator('.status').allTextContents()).toEqual(['écartée']);
 
-    // A date range (whole days) that holds none of them, then one that holds all.
+    // A date range (whole days of the browser's time zone) that holds none of them, then one that holds all.
     await page.goto('/queue?status=all&from=2000-01-01&to=2000-01-02');
     await expect.poll(() => page.locator('caption').textContent()).toContain('(0 au total)');
     expect(await page.getByText('Aucune alerte ne correspond à ces filtres.').count()).toBe(1);
     expect(await page.getByLabel('Vue depuis le').inputValue()).toBe('2000-01-01');
-    const today = new Date().toISOString().slice(0, 10);
+    const today = await page.evaluate(() => new Date().toLocaleDateString('sv'));
     await page.getByLabel('Vue depuis le').fill('2000-01-01');
     await page.getByLabel('Vue jusqu’au').fill(today);
     await page.getByRole('button', { name: 'Filtrer' }).click();

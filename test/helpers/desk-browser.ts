@@ -25,6 +25,8 @@ export async function launchDeskBrowser(desk: TestDesk, options: { lang?: 'fr' |
   const context = await browser.newContext({
     baseURL: desk.baseUrl,
     locale: options.lang === 'en' ? 'en-GB' : 'fr-FR',
+    // The unit's time zone, not the machine's UTC: dates typed and shown are local ones.
+    timezoneId: 'Europe/Paris',
     viewport: { width: 1400, height: 900 },
     acceptDownloads: true,
   });

@@ -25,7 +25,18 @@ function pageSize(query) {
 /** @typedef {{ alert: any, ids: string[], urlCount: number, groupSize: number }} Row */
 
 /**
- * The URL's filters as the API's query (dates are whole days, in UTC).
+ * A day picked in the browser's time zone, as the ISO instant that starts or ends it.
+ * @param {string | null} day YYYY-MM-DD
+ * @param {string} time
+ */
+function localDayEdge(day, time) {
+  if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const at = new Date(`${day}${time}`);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
+
+/**
+ * The URL's filters as the API's query (dates are whole days of the analyst's time zone).
  * @param {URLSearchParams} query
  */
 export function apiQuery(query) {
@@ -36,8 +47,8 @@ export function apiQuery(query) {
     category: query.get('category'),
     target: query.get('target'),
     assignee: query.get('assignee'),
-    from: query.get('from') ? `${query.get('from')}T00:00:00.000Z` : undefined,
-    to: query.get('to') ? `${query.get('to')}T23:59:59.999Z` : undefined,
+    from: localDayEdge(query.get('from'), 'T00:00:00'),
+    to: localDayEdge(query.get('to'), 'T23:59:59.999'),
     group: query.get('group') === 'content' ? 'content' : undefined,
     limit: pageSize(query),
     offset: (page - 1) * pageSize(query),
