@@ -5,7 +5,7 @@ import { askAssignee, askDismissReason, decide, notAShortcut, showShortcutHelp }
 import { formatTime, h, mount } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { captureFrame, evidencePanel, markedText, mediaList, screenshotPanel, whyList } from './alert-evidence.js';
-import { LAST_QUEUE_KEY } from './queue.js';
+import { LAST_QUEUE_KEY } from './queue-filters.js';
 import { openReferralDialog, referralSummary, serviceLabels } from './referral-dialog.js';
 
 /** @param {import('../app.js').PageContext} ctx */

@@ -3,57 +3,12 @@
 // a view can be linked. Keyboard triage: j/k select, Enter/o open, d/c/r/a decide, x check, ? help.
 import { api } from '../api.js';
 import { askAssignee, askDismissReason, decide, notAShortcut, showShortcutHelp } from '../decisions.js';
-import { announce, field, formatTime, h, mount } from '../dom.js';
+import { announce, formatTime, h, mount } from '../dom.js';
 import { lang, t } from '../i18n.js';
-import { ALERT_STATUSES, CATEGORIES } from '../vocab.js';
+import { LAST_QUEUE_KEY, apiQuery, filterForm, pageSize } from './queue-filters.js';
 import { openReferralDialog } from './referral-dialog.js';
 
-const PAGE_SIZE = 50;
-/** The queue view last shown (filters, page), for the alert page's way back. */
-export const LAST_QUEUE_KEY = 'vigie.queue';
-const FILTERS = ['status', 'category', 'target', 'assignee', 'from', 'to', 'group'];
-
-/**
- * Rows per page: 50, or the URL's `limit` (1 to 200) for a longer or shorter view.
- * @param {URLSearchParams} query
- */
-function pageSize(query) {
-  const limit = Number(query.get('limit'));
-  return Number.isInteger(limit) && limit >= 1 ? Math.min(200, Math.max(1, limit)) : PAGE_SIZE;
-}
-
 /** @typedef {{ alert: any, ids: string[], urlCount: number, groupSize: number }} Row */
-
-/**
- * A day picked in the browser's time zone, as the ISO instant that starts or ends it.
- * @param {string | null} day YYYY-MM-DD
- * @param {string} time
- */
-function localDayEdge(day, time) {
-  if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
-  const at = new Date(`${day}${time}`);
-  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
-}
-
-/**
- * The URL's filters as the API's query (dates are whole days of the analyst's time zone).
- * @param {URLSearchParams} query
- */
-export function apiQuery(query) {
-  const status = query.get('status') ?? 'open';
-  const page = Math.max(1, Number(query.get('page')) || 1);
-  return {
-    ...(status === 'open' ? { queue: 'open' } : status === 'all' ? {} : { status }),
-    category: query.get('category'),
-    target: query.get('target'),
-    assignee: query.get('assignee'),
-    from: localDayEdge(query.get('from'), 'T00:00:00'),
-    to: localDayEdge(query.get('to'), 'T23:59:59.999'),
-    group: query.get('group') === 'content' ? 'content' : undefined,
-    limit: pageSize(query),
-    offset: (page - 1) * pageSize(query),
-  };
-}
 
 /** @param {any} answer GET /api/v1/alerts, flat or grouped by content */
 function rowsOf(answer) {
@@ -116,39 +71,8 @@ export default async function queue(ctx) {
     ),
     tbody,
   );
-  mount(ctx.main, h('h1', null, t('queue.title')), filterForm(), bulk, table, pager);
+  mount(ctx.main, h('h1', null, t('queue.title')), filterForm(query, go), bulk, table, pager);
 
-  function filterForm() {
-    const labelled = (/** @type {string} */ name, /** @type {HTMLInputElement | HTMLSelectElement} */ control) => field(t(`queue.${name}`), control);
-    const select = (/** @type {string} */ name, /** @type {Array<[string, string]>} */ options, /** @type {string} */ fallback) =>
-      h('select', { name }, options.map(([value, label]) => h('option', { value, selected: (query.get(name) ?? fallback) === value }, label)));
-    const form = h(
-      'form',
-      { class: 'filters', role: 'search', 'aria-label': t('queue.filter') },
-      labelled('status', select('status', [['open', t('status.open')], ['all', t('common.all')], ...ALERT_STATUSES.map((s) => /** @type {[string, string]} */ ([s, t(`status.${s}`)]))], 'open')),
-      labelled('category', select('category', [['', t('common.all')], ...CATEGORIES.map((c) => /** @type {[string, string]} */ ([c, t(`category.${c}`)]))], '')),
-      labelled('target', h('input', { name: 'target', value: query.get('target') ?? '', size: 14 })),
-      labelled('assignee', h('input', { name: 'assignee', value: query.get('assignee') ?? '', size: 12 })),
-      labelled('from', h('input', { name: 'from', type: 'date', value: query.get('from') ?? '' })),
-      labelled('to', h('input', { name: 'to', type: 'date', value: query.get('to') ?? '' })),
-      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'group', value: 'content', checked: query.get('group') === 'content' }), ' ', t('queue.group')),
-      h('button', { type: 'submit', class: 'primary' }, t('queue.filter')),
-    );
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      const data = new FormData(form);
-      const next = new URLSearchParams();
-      if (query.get('limit')) next.set('limit', String(query.get('limit')));
-      for (const name of FILTERS) {
-        const value = String(data.get(name) ?? '').trim();
-        if (value && !(name === 'status' && value === 'open')) next.set(name, value);
-      }
-      go(next);
-    });
-    // The group toggle applies at once: it changes what a row is.
-    form.querySelector('input[name=group]')?.addEventListener('change', () => form.requestSubmit());
-    return form;
-  }
 
   /** @param {URLSearchParams} next */
   function go(next) {
