@@ -128,7 +128,7 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: DeskContext): void
   }
 
   async function failure(request: FastifyRequest, reply: FastifyReply, username: string, reason: string) {
-    await appendAudit(ctx, request, null, { action: 'session.sign-in', subject: username, actor: username, outcome: 'failed', detail: { via: 'oidc', reason } });
+    await appendAudit(ctx, request, null, { action: 'session.sign-in', subject: username, outcome: 'failed', detail: { via: 'oidc', reason } });
     return reply.redirect(`/sign-in?error=${encodeURIComponent(`oidc-${reason}`)}`, 302);
   }
 }

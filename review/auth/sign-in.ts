@@ -78,27 +78,30 @@ async function checkPassword(ctx: DeskContext, request: FastifyRequest, username
   const keys = redisKeys(ctx.pipeline.settings.redisPrefix);
   const userKey = keys.signInFailures('user', username);
   const addressKey = keys.signInFailures('ip', request.ip);
-  const [userFailures, addressFailures] = (await ctx.pipeline.redis.mget(userKey, addressKey)).map((v) => Number(v ?? 0));
   const fail = async (outcome: 'failed' | 'denied', reason: string) =>
-    appendAudit(ctx, request, null, { action: 'session.sign-in', subject: username, outcome, actor: username, detail: { reason } });
-  if (userFailures! >= SIGN_IN_LIMITS.perUser || addressFailures! >= SIGN_IN_LIMITS.perAddress) {
+    appendAudit(ctx, request, null, { action: 'session.sign-in', subject: username, outcome, detail: { reason } });
+  // Every attempt is counted before its password is checked, in one atomic step: guesses sent all
+  // at once cannot slip in before the first failure is counted. A success takes its attempt back.
+  const counts = await ctx.pipeline.redis
+    .multi()
+    .incr(userKey)
+    .expire(userKey, SIGN_IN_LIMITS.windowSeconds, 'NX')
+    .incr(addressKey)
+    .expire(addressKey, SIGN_IN_LIMITS.windowSeconds, 'NX')
+    .exec();
+  const userAttempts = Number(counts?.[0]?.[1] ?? 0);
+  const addressAttempts = Number(counts?.[2]?.[1] ?? 0);
+  if (userAttempts > SIGN_IN_LIMITS.perUser || addressAttempts > SIGN_IN_LIMITS.perAddress) {
     await fail('denied', 'rate-limited');
     throw new HttpError(429, 'rate-limited', 'too many failed sign-ins; try again in a few minutes');
   }
   const user = await ctx.desk.getUser(username);
   const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : (await dummyVerify(password), false);
   if (!ok || user === null || user.disabled) {
-    await ctx.pipeline.redis
-      .multi()
-      .incr(userKey)
-      .expire(userKey, SIGN_IN_LIMITS.windowSeconds)
-      .incr(addressKey)
-      .expire(addressKey, SIGN_IN_LIMITS.windowSeconds)
-      .exec();
     await fail('failed', ok && user?.disabled ? 'account-disabled' : 'bad-credentials');
     throw new HttpError(401, 'unauthenticated', 'wrong user name or password');
   }
-  await ctx.pipeline.redis.del(userKey);
+  await ctx.pipeline.redis.multi().del(userKey).decr(addressKey).exec();
   return user;
 }
 

@@ -4,6 +4,8 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { redactTarget, type WatchTarget } from '../../config/index.ts';
+import { errorBody } from '../http/errors.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { DeskContext } from '../http/context.ts';
 import { appendAudit } from '../http/route.ts';
@@ -28,11 +30,26 @@ export const QUEUES_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * Board actions that write a job's data: a run job may carry a whole target (`vigie crawl`), which
+ * the worker trusts, so adding or editing one would start a crawl that no target validation, pause
+ * or network-guard setting ever saw. Targets change through the targets API; these are refused.
+ */
+const REFUSED_ACTIONS = [/\/api\/queues\/[^/]+\/add$/, /\/api\/queues\/[^/]+\/[^/]+\/update-data$/];
+
+/** Job data as the board shows it: an ad-hoc run's target without its header values and proxy credentials. */
+function redactedJobData(data: unknown): unknown {
+  if (data === null || typeof data !== 'object' || !('target' in data) || typeof data.target !== 'object' || data.target === null) return data;
+  return { ...data, target: redactTarget(data.target as WatchTarget) };
+}
+
 export function registerBullBoard(app: FastifyInstance, ctx: DeskContext): void {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(QUEUES_PATH);
+  const adapters = [new BullMQAdapter(ctx.pipeline.queues.runs), new BullMQAdapter(ctx.pipeline.queues.pages)];
+  for (const adapter of adapters) adapter.setFormatter('data', redactedJobData);
   createBullBoard({
-    queues: [new BullMQAdapter(ctx.pipeline.queues.runs), new BullMQAdapter(ctx.pipeline.queues.pages)],
+    queues: adapters,
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Vigie queues' } },
   });
@@ -42,6 +59,11 @@ export function registerBullBoard(app: FastifyInstance, ctx: DeskContext): void 
     scope.addHook('onRequest', async (request, reply) => {
       const principal = await admitted(request, reply, ctx, 'queues:admin');
       if (principal === null) return reply;
+      const path = request.url.split('?')[0]!;
+      if (request.method !== 'GET' && REFUSED_ACTIONS.some((pattern) => pattern.test(path))) {
+        await appendAudit(ctx, request, principal, { action: 'access.denied', subject: `${request.method} ${path}`, detail: { reason: 'job data is written through the targets API only' }, outcome: 'denied' });
+        return reply.status(403).send(errorBody('forbidden', 'adding jobs or editing job data is not allowed here: change the target instead'));
+      }
       principals.set(request, principal);
       return undefined;
     });

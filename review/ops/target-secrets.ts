@@ -2,7 +2,10 @@
 // may be secrets, and the schema stores them as written: there is no env reference to show
 // instead). So that ops can edit a target they read, or re-import a file they exported, a redacted
 // value coming back means "keep the stored one": it is restored from the stored target of the
-// same id, and refused where there is nothing to restore (it would store the placeholder).
+// same id, and refused where there is nothing to restore (it would store the placeholder). A
+// header's value is sent to the target's sites: it is kept only while those sites (seeds, sources,
+// scope) are the ones it was written for, or an edit pointing the target elsewhere would carry
+// someone's session cookie or bearer token to a site of the editor's choosing.
 import { redactTarget, type WatchTarget } from '../../config/index.ts';
 
 export const REDACTED_HEADER = '[redacted]';
@@ -16,10 +19,14 @@ export interface SecretIssue {
 export function restoreRedacted(incoming: WatchTarget, stored: WatchTarget | null): { target: WatchTarget; issues: SecretIssue[] } {
   const issues: SecretIssue[] = [];
   const headers: Record<string, string> = {};
+  const sameSites = stored !== null && sitesOf(stored) === sitesOf(incoming);
   for (const [name, value] of Object.entries(incoming.headers)) {
     if (value !== REDACTED_HEADER) headers[name] = value;
-    else if (stored?.headers[name] !== undefined) headers[name] = stored.headers[name];
-    else issues.push({ path: `headers.${name}`, message: `is "${REDACTED_HEADER}" but target ${incoming.id} has no stored value for it to keep: write the value` });
+    else if (stored?.headers[name] === undefined) {
+      issues.push({ path: `headers.${name}`, message: `is "${REDACTED_HEADER}" but target ${incoming.id} has no stored value for it to keep: write the value` });
+    } else if (!sameSites) {
+      issues.push({ path: `headers.${name}`, message: `is "${REDACTED_HEADER}" but the target's seeds, sources or scope changed: write the value again for the new sites` });
+    } else headers[name] = stored.headers[name];
   }
   let proxy = incoming.proxy;
   if (proxy !== undefined && hasRedactedUserinfo(proxy)) {
@@ -31,6 +38,11 @@ export function restoreRedacted(incoming: WatchTarget, stored: WatchTarget | nul
   if (proxy === undefined) delete target.proxy;
   else target.proxy = proxy;
   return { target, issues };
+}
+
+/** Where a target's requests go, as one comparable string. */
+function sitesOf(target: WatchTarget): string {
+  return JSON.stringify([target.seeds, target.sources ?? null, target.scope ?? null]);
 }
 
 function hasRedactedUserinfo(url: string): boolean {

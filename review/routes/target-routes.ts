@@ -82,14 +82,14 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: DeskContext): vo
       query: importQuery,
       body: z.string({ error: 'send the YAML file as the body, with content-type text/yaml' }).meta({ description: 'targets YAML: { targets: [...] }' }),
       consumes: 'text/yaml',
-      handler: async ({ query, body, audit }) => {
+      handler: async ({ query, body, audit, principal }) => {
         const imported = parseImport(body);
         const ids = new Set(imported.map((t) => t.id));
         const result = await admin.replaceAll((current) => {
           const byId = new Map(current.map((t) => [t.id, t]));
           const issues: Issue[] = [];
           const restored = imported.map((target, k) => {
-            const checked = checkTarget(target, byId.get(target.id) ?? null, ctx);
+            const checked = checkTarget(target, byId.get(target.id) ?? null, ctx, principal?.role === 'admin');
             issues.push(...checked.issues.map((issue) => ({ path: `targets.${k}.${issue.path}`, message: issue.message })));
             return checked.target;
           });
@@ -123,14 +123,14 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: DeskContext): vo
       access: 'targets:write',
       params: idParam,
       body: targetBody,
-      handler: async ({ params, body, reply, audit }) => {
+      handler: async ({ params, body, reply, audit, principal }) => {
         if (body.id !== undefined && body.id !== params.id) throw invalid([{ path: 'id', message: `must be the id in the URL (${params.id})` }]);
         // A target as GET shows it can be sent back as it is: its health is not part of its config.
         const { health: _health, ...config } = body;
         const parsed = targetSchema.safeParse({ ...config, id: params.id });
         if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })));
         const result = await admin.putWith(params.id, (previous) => {
-          const checked = checkTarget(parsed.data, previous, ctx);
+          const checked = checkTarget(parsed.data, previous, ctx, principal?.role === 'admin');
           if (checked.issues.length > 0) throw invalid(checked.issues);
           return checked.target;
         });
@@ -193,10 +193,20 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: DeskContext): vo
   });
 }
 
-/** A parsed target made ready to store: redacted secrets restored, rule overrides checked against the rule set in force. */
-function checkTarget(target: WatchTarget, previous: WatchTarget | null, ctx: DeskContext): { target: WatchTarget; issues: Issue[] } {
+/**
+ * A parsed target made ready to store: redacted secrets restored, rule overrides checked against
+ * the rule set in force, and the server-side trust switches left as they were unless an admin
+ * changes them: `allowPrivate` opens the crawler to internal addresses (loopback, metadata
+ * services, Redis) and `browser.cookiesFile` makes it read a file on the server.
+ */
+function checkTarget(target: WatchTarget, previous: WatchTarget | null, ctx: DeskContext, isAdmin: boolean): { target: WatchTarget; issues: Issue[] } {
   const restored = restoreRedacted(target, previous);
-  return { target: restored.target, issues: [...restored.issues, ...overrideIssues(target.rules, ctx.pipeline.rules.current())] };
+  const issues = [...restored.issues, ...overrideIssues(target.rules, ctx.pipeline.rules.current())];
+  if (!isAdmin) {
+    if (target.allowPrivate !== (previous?.allowPrivate ?? false)) issues.push({ path: 'allowPrivate', message: 'only an admin may change it (it lets the crawler reach internal addresses)' });
+    if (target.browser?.cookiesFile !== previous?.browser?.cookiesFile) issues.push({ path: 'browser.cookiesFile', message: 'only an admin may change it (it makes the crawler read a file on the server)' });
+  }
+  return { target: restored.target, issues };
 }
 
 function parseImport(body: string): WatchTarget[] {

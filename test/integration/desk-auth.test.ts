@@ -45,6 +45,8 @@ describe('sign-in and sessions', () => {
     expect(await wrong.json()).toEqual(await unknown.json());
     const failures = await desk.desk.listAudit({ action: 'session.sign-in', limit: 10 });
     expect(failures.filter((e) => e.outcome === 'failed').map((e) => e.subject)).toEqual(expect.arrayContaining(['alice', 'nobody-here']));
+    // The name typed is the subject; the actor of a failed sign-in is nobody yet.
+    expect(failures.filter((e) => e.outcome === 'failed').every((e) => e.actor === 'anonymous')).toBe(true);
   });
 
   it('rate-limits sign-in per account: past the limit even the right password is refused for a while', async () => {
@@ -57,6 +59,16 @@ describe('sign-in and sessions', () => {
     const keys = await desk.pipeline.deps.redis.keys(`${desk.pipeline.deps.settings.redisPrefix}:desk:sign-in-failures:*`);
     await desk.pipeline.deps.redis.del(...keys);
     expect((await signInRaw('bob', TEST_PASSWORD)).status).toBe(200);
+  });
+
+  it('counts guesses sent all at once: no more than the limit reach the password check', async () => {
+    await desk.addUser('zed', 'analyst');
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => signInRaw('zed', `parallel wrong guess ${i}`)));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(SIGN_IN_LIMITS.perUser);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(30 - SIGN_IN_LIMITS.perUser);
+    const keys = await desk.pipeline.deps.redis.keys(`${desk.pipeline.deps.settings.redisPrefix}:desk:sign-in-failures:*`);
+    await desk.pipeline.deps.redis.del(...keys);
   });
 
   it('requires the CSRF header on a state change made with the session cookie', async () => {

@@ -102,6 +102,22 @@ describe('/ops/queues (Bull Board)', () => {
     );
   });
 
+  it('refuses adding jobs and editing job data, and shows an ad-hoc run target without its secrets', async () => {
+    const before = await desk.ctx.pipeline.queues.runs.count();
+    const added = await opsToken.post('/ops/queues/api/queues/crawl-runs/add', { name: 'run', data: { targetId: 'x', target: { id: 'x', seeds: ['http://127.0.0.1/'], allowPrivate: true } } });
+    expect(added.status).toBe(403);
+    expect(await desk.ctx.pipeline.queues.runs.count()).toBe(before);
+    const target = { id: 'adhoc', name: 'Ad hoc', seeds: ['https://adhoc.example/'], headers: { Authorization: 'Bearer board-secret' } };
+    const job = await desk.ctx.pipeline.queues.runs.add('run', { targetId: 'adhoc', target } as never, { delay: 3_600_000 });
+    const edited = await opsToken.request('PATCH', `/ops/queues/api/queues/crawl-runs/${job.id}/update-data`, { data: { targetId: 'adhoc' } });
+    expect(edited.status).toBe(403);
+    const listed = await opsToken.get('/ops/queues/api/queues?activeQueue=crawl-runs&status=delayed');
+    expect(listed.status).toBe(200);
+    expect(listed.text).toContain('adhoc.example');
+    expect(listed.text).not.toContain('board-secret');
+    await job.remove();
+  });
+
   it('loads in Chromium under its CSP and lists the pipeline queues', async () => {
     let browser: Browser | undefined;
     try {

@@ -126,6 +126,28 @@ describe('create, replace, validate', () => {
     const audit = await desk.desk.listAudit({ action: 'target.update', subject: 'shop-c', limit: 10 });
     expect(audit.map((e) => e.detail)).toEqual(expect.arrayContaining([expect.objectContaining({ created: false, changed: ['name'] })]));
     expect(JSON.stringify(audit)).not.toContain('s3cret-value');
+    // Pointed at another site, a kept header would carry the secret there: it must be written again.
+    const moved = await put(ops, 'shop-c', { ...edited, seeds: ['https://attacker.example/'] });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.message).toContain('headers.Authorization: is "[redacted]" but the target\'s seeds, sources or scope changed');
+    expect((await desk.ctx.pipeline.targets.get('shop-c'))!.seeds).not.toContain('https://attacker.example/');
+  });
+
+  it('leaves the trust switches (allowPrivate, browser.cookiesFile) to admins', async () => {
+    const shown = (await ops.get('/api/v1/targets/shop-c')).body.target;
+    const opened = await put(ops, 'shop-c', { ...shown, allowPrivate: true, browser: { ...shown.browser, cookiesFile: '/etc/shadow' } });
+    expect(opened.status).toBe(400);
+    expect(opened.body.error.message).toContain('allowPrivate: only an admin may change it');
+    expect(opened.body.error.message).toContain('browser.cookiesFile: only an admin may change it');
+    expect((await desk.ctx.pipeline.targets.get('shop-c'))!.allowPrivate).toBe(false);
+    const created = await put(ops, 'internal-z', { id: 'internal-z', name: 'Z', seeds: ['http://127.0.0.1/'], allowPrivate: true });
+    expect(created.status).toBe(400);
+    const admin = await desk.signIn('root', 'admin');
+    const byAdmin = await put(admin, 'shop-c', { ...shown, allowPrivate: true });
+    expect(byAdmin.status).toBe(200);
+    // An ops edit of something else leaves the admin's switch as it is.
+    expect((await put(ops, 'shop-c', { ...shown, allowPrivate: true, name: 'Shop C again' })).status).toBe(200);
+    expect((await put(admin, 'shop-c', { ...shown, allowPrivate: false })).status).toBe(200);
   });
 
   it('shows the last run of each target (pages, errors, alerts) from the run store', async () => {
