@@ -14,7 +14,7 @@ export interface ReadZip {
   names: string[];
 }
 
-export const MAX_PACKAGE_UNZIPPED_BYTES = 2 * 1024 ** 3;
+export const MAX_PACKAGE_UNZIPPED_BYTES = 512 * 1024 ** 2;
 
 // Already-compressed formats are stored as they are: deflating them costs time for nothing.
 const STORED = /\.(png|jpe?g|gif|webp|pdf|zip|gz)$/i;
@@ -45,6 +45,10 @@ export function readZip(bytes: Uint8Array, maxUnzippedBytes = MAX_PACKAGE_UNZIPP
       return true;
     },
   });
+  // fflate returns a plain object: an entry named like an Object.prototype key (`__proto__`) would
+  // vanish from it, and with it from every check. Such an archive is refused outright.
+  const lost = names.filter((name) => !Object.hasOwn(files, name));
+  if (lost.length > 0) throw new RangeError(`the archive has an entry that cannot be read by name: ${JSON.stringify(lost[0])}`);
   return { files: new Map(Object.entries(files)), names };
 }
 

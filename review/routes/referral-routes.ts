@@ -127,7 +127,9 @@ export function registerReferralRoutes(app: FastifyInstance, ctx: DeskContext): 
       const referral = await ctx.desk.getReferral(params.id);
       if (referral === null) throw notFound('referral');
       const bytes = await readStoredPackage(ctx.pipeline.evidence, referral).catch((err: unknown) => {
-        throw new HttpError(503, 'unavailable', `the stored package cannot be read: ${(err as Error).message}`);
+        // The store's own message may name paths or buckets: it goes to the log, not to the caller.
+        ctx.pipeline.logger.error({ err, referralId: referral.id }, 'stored referral package unreadable');
+        throw new HttpError(503, 'unavailable', 'the stored package cannot be read (see the server log)');
       });
       if (bytes === null) throw new HttpError(503, 'unavailable', `package ${referral.packageSha256} is not in the evidence store`);
       await audit('referral.export', referral.id, { alertId: referral.alertId, packageSha256: referral.packageSha256 });
