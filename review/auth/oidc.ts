@@ -2,6 +2,9 @@
 // by openid-client). The provider vouches for a user name (VIGIE_OIDC_USERNAME_CLAIM); Vigie keeps
 // the accounts and their roles: only an existing, enabled account created for OIDC (`source:
 // oidc`, no password) signs in this way, so a provider account can never take over a local admin.
+// The first OIDC sign-in binds the account to the provider's issuer and subject (`iss`, `sub`: the
+// identity OIDC guarantees stable and unique; a user name claim is neither, and some providers let
+// users edit theirs); a later sign-in whose name matches but whose subject does not is refused.
 // The flow's secrets (PKCE verifier, nonce) stay in Redis for ten minutes under the state; the
 // browser holds the state in a Lax cookie (the provider's redirect back is a cross-site GET).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -88,11 +91,14 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: DeskContext): void
     handler: async ({ request, reply, query }) => {
       void reply.clearCookie(OIDC_STATE_COOKIE, { path: '/api/v1/oidc/' });
       try {
-        const username = await completeFlow(request, query.state);
+        const { username, identity } = await completeFlow(request, query.state);
         const user = await ctx.desk.getUser(username);
         if (user === null || user.disabled || user.source !== 'oidc') {
           return failure(request, reply, username, user === null ? 'no-such-account' : user.disabled ? 'account-disabled' : 'not-an-oidc-account');
         }
+        const bound = user.oidcIdentity;
+        const sameIdentity = bound ? bound.issuer === identity.issuer && bound.subject === identity.subject : await ctx.desk.bindOidcIdentity(username, identity);
+        if (!sameIdentity) return failure(request, reply, username, 'identity-mismatch');
         await openSession(ctx, request, reply, user, 'oidc');
         return reply.redirect('/queue', 302);
       } catch (err) {
@@ -102,7 +108,7 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: DeskContext): void
     },
   });
 
-  async function completeFlow(request: FastifyRequest, state: string | undefined): Promise<string> {
+  async function completeFlow(request: FastifyRequest, state: string | undefined): Promise<{ username: string; identity: { issuer: string; subject: string } }> {
     const cookieState = request.cookies[OIDC_STATE_COOKIE];
     if (!state || !cookieState || !sameSecret(state, cookieState)) throw new FlowError('state-mismatch');
     const stored = await ctx.pipeline.redis.getdel(flowKey(state));
@@ -124,7 +130,7 @@ export function registerOidcRoutes(app: FastifyInstance, ctx: DeskContext): void
     let claim = idToken[settings!.usernameClaim];
     if (claim === undefined) claim = (await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub))[settings!.usernameClaim];
     if (typeof claim !== 'string' || claim === '') throw new FlowError('no-username-claim');
-    return claim.toLowerCase();
+    return { username: claim.toLowerCase(), identity: { issuer: idToken.iss, subject: idToken.sub } };
   }
 
   async function failure(request: FastifyRequest, reply: FastifyReply, username: string, reason: string) {

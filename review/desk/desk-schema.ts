@@ -104,7 +104,13 @@ CREATE TRIGGER referral_history_no_delete BEFORE DELETE ON referral_status_histo
   BEGIN SELECT RAISE(ABORT, 'the referral status history is append-only'); END;
 `;
 
-const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [(db) => db.exec(V1)];
+/** The OpenID Connect identity (issuer and subject) an OIDC account is bound to at its first sign-in. */
+const V2 = `
+ALTER TABLE users ADD COLUMN oidc_issuer TEXT;
+ALTER TABLE users ADD COLUMN oidc_subject TEXT;
+`;
+
+const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [(db) => db.exec(V1), (db) => db.exec(V2)];
 
 export const DESK_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -47,6 +47,8 @@ interface UserRow {
   password_hash: string | null;
   created_at: string;
   last_sign_in_at: string | null;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
 }
 
 interface TokenRow {
@@ -136,7 +138,18 @@ export class SqliteDeskStore implements DeskStore {
 
   async getUser(username: string): Promise<StoredUser | null> {
     const row = this.#get<UserRow>('SELECT * FROM users WHERE username = ?', username);
-    return row === undefined ? null : { ...userFromRow(row), passwordHash: row.password_hash };
+    if (row === undefined) return null;
+    const identity = row.oidc_issuer !== null && row.oidc_subject !== null ? { oidcIdentity: { issuer: row.oidc_issuer, subject: row.oidc_subject } } : {};
+    return { ...userFromRow(row), passwordHash: row.password_hash, ...identity };
+  }
+
+  async bindOidcIdentity(username: string, identity: { issuer: string; subject: string }): Promise<boolean> {
+    // Only an account not bound yet: a second binding could move an account to another person.
+    const result = this.#run(
+      'UPDATE users SET oidc_issuer = ?, oidc_subject = ? WHERE username = ? AND oidc_subject IS NULL',
+      identity.issuer, identity.subject, username,
+    );
+    return result.changes === 1;
   }
 
   async listUsers(): Promise<User[]> {

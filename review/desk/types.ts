@@ -20,6 +20,8 @@ export interface User {
 /** A user with the argon2id hash of its password (null for OIDC accounts). Never leaves the server. */
 export interface StoredUser extends User {
   passwordHash: string | null;
+  /** The OpenID Connect identity an OIDC account was bound to at its first sign-in. */
+  oidcIdentity?: { issuer: string; subject: string };
 }
 
 export interface NewUser {
@@ -136,6 +138,8 @@ export interface DeskStore {
   /** Resolves to the updated user, or null when there is none. */
   updateUser(username: string, change: { role?: Role; disabled?: boolean; passwordHash?: string }): Promise<User | null>;
   recordSignIn(username: string, at: string): Promise<void>;
+  /** Binds an OIDC account to the provider's issuer and subject; false when it was already bound. */
+  bindOidcIdentity(username: string, identity: { issuer: string; subject: string }): Promise<boolean>;
 
   createSession(session: SessionRecord): Promise<void>;
   getSession(id: string): Promise<SessionRecord | null>;

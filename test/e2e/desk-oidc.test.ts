@@ -30,8 +30,9 @@ beforeAll(async () => {
       },
     ],
     claims: { openid: ['sub'], profile: ['preferred_username'] },
-    // The dev login page accepts any login: the account is named after what was typed.
-    findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub, preferred_username: sub }) }),
+    // The dev login page accepts any login; the subject is what was typed and the user name claim
+    // drops a `+suffix`, so `olivia+other` is another person claiming olivia's name.
+    findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub, preferred_username: sub.split('+')[0] }) }),
     cookies: { keys: ['cookie-key-for-tests-only'] },
     pkce: { required: () => true },
   });
@@ -100,6 +101,15 @@ describe('OpenID Connect sign-in', () => {
     }
     const failures = await desk.desk.listAudit({ action: 'session.sign-in', limit: 10 });
     expect(failures.filter((e) => e.outcome === 'failed').map((e) => e.subject)).toEqual(expect.arrayContaining(['mallory', 'local-admin']));
+  }, 60_000);
+
+  it('binds the account to the first subject: another person claiming the same name is refused', async () => {
+    expect((await desk.desk.getUser('olivia'))!.oidcIdentity).toEqual({ issuer: expect.stringMatching(/^http:\/\/127\.0\.0\.1:/), subject: 'olivia' });
+    const landed = await signInAtProvider('olivia+other');
+    expect(landed.pathname).toBe('/sign-in');
+    expect(landed.searchParams.get('error')).toBe('oidc-identity-mismatch');
+    expect((await browser.page.request.get('/api/v1/me')).status()).toBe(401);
+    expect((await signInAtProvider('olivia')).pathname).toBe('/queue');
   }, 60_000);
 
   it('refuses a callback whose state is not the one this browser started with (login CSRF)', async () => {
