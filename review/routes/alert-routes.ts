@@ -14,16 +14,12 @@ import { screenshotState } from '../evidence/index.ts';
 import type { DeskContext } from '../http/context.ts';
 import { HttpError, badRequest, notFound } from '../http/errors.ts';
 import { defineRoute, idParam, type HandlerContext } from '../http/route.ts';
+import { isoTime } from './search-params.ts';
 
 /** Most alerts one bulk decision takes. */
 export const MAX_BULK_DECISION = 500;
 export const MAX_ALERT_COMMENT_CHARS = 5000;
 const SUMMARY_TEXT_CHARS = 400;
-
-const isoTime = z
-  .string()
-  .max(40)
-  .refine((value) => Number.isFinite(Date.parse(value)), 'is not a date or time (ISO 8601, e.g. 2026-05-01 or 2026-05-01T08:00:00Z)');
 
 const statusList = z
   .string()

@@ -9,12 +9,11 @@ import type { DeskContext } from '../http/context.ts';
 import { defineRoute } from '../http/route.ts';
 import { loadReferralServices } from '../referrals/services.ts';
 import { csvRow } from '../export/csv.ts';
-
-const isoTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((value) => new Date(value).toISOString());
+import { isoTime } from './search-params.ts';
 
 const statsQuery = z
   .strictObject({ from: isoTime.optional(), to: isoTime.optional(), format: z.enum(['json', 'csv']).default('json') })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, 'from must not be after to');
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), 'from must not be after to');
 
 export function registerStatsRoutes(app: FastifyInstance, ctx: DeskContext): void {
   const services = loadReferralServices(ctx.pipeline.settings.referralServicesFile);
