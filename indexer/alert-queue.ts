@@ -19,6 +19,8 @@ export interface ResolvedAlertFilter extends Paging {
   /** Canonical ISO times (string order is time order), inclusive, on lastSeen. */
   from?: string;
   to?: string;
+  /** Decided alerts observed after their latest decision. */
+  seenSinceDecision?: true;
 }
 
 function invalid(message: string): never {
@@ -49,6 +51,7 @@ export function resolveAlertFilter(filter: AlertFilter): ResolvedAlertFilter {
   if (filter.contentHash) resolved.contentHash = filter.contentHash;
   if (filter.from) resolved.from = canonicalTime(filter.from, 'from');
   if (filter.to) resolved.to = canonicalTime(filter.to, 'to');
+  if (filter.seenSinceDecision === true) resolved.seenSinceDecision = true;
   return resolved;
 }
 

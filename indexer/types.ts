@@ -291,6 +291,12 @@ export interface AlertFilter {
   /** ISO times, inclusive, on lastSeen. */
   from?: string;
   to?: string;
+  /**
+   * Only decided alerts that a page observed after their latest decision (lastSeen later than the
+   * decision's time): confirmed or referred content that came back on a new URL or in a new
+   * version, which may need a new referral or takedown notice.
+   */
+  seenSinceDecision?: boolean;
   limit?: number;
   offset?: number;
 }

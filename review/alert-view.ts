@@ -9,6 +9,8 @@ export interface AlertView extends Alert {
   /** "offence (code, article)" lines, from extractors/categories.ts. */
   legalQualification: string[];
   suggestedService: string;
+  /** Decided, then observed again (a new URL or version) after that decision: worth another look. */
+  seenSinceDecision: boolean;
 }
 
 export function alertView(alert: Alert): AlertView {
@@ -18,5 +20,6 @@ export function alertView(alert: Alert): AlertView {
     categoryLabel: { fr: info.labelFr, en: info.labelEn },
     legalQualification: legalQualification(alert.category),
     suggestedService: info.referral,
+    seenSinceDecision: alert.decision !== undefined && alert.lastSeen > alert.decision.at,
   };
 }

@@ -30,6 +30,14 @@ export const GROUP_COUNT_PRECISION = 40_000;
 
 const NOT_PAGE_IDS: estypes.SearchSourceConfig = { excludes: ['pageIds'] };
 
+/**
+ * Decided alerts whose lastSeen is later than their decision's time: two fields of one document
+ * compared, which only a script query can do (run on the alerts the other clauses kept).
+ */
+export const SEEN_SINCE_DECISION_SCRIPT =
+  "doc['decision.at'].size() > 0 && doc['lastSeen'].size() > 0 && doc['lastSeen'].value.toInstant().toEpochMilli() > doc['decision.at'].value.toInstant().toEpochMilli()";
+const SEEN_SINCE_DECISION: estypes.QueryDslQueryContainer = { script: { script: { source: SEEN_SINCE_DECISION_SCRIPT, lang: 'painless' } } };
+
 /** The filter as a bool query of term, terms and range clauses (scoring off). */
 export function alertFilterQuery(filter: ResolvedAlertFilter): estypes.QueryDslQueryContainer {
   const clauses: estypes.QueryDslQueryContainer[] = [];
@@ -48,6 +56,7 @@ export function alertFilterQuery(filter: ResolvedAlertFilter): estypes.QueryDslQ
     if (filter.to !== undefined) range.lte = filter.to;
     clauses.push({ range: { lastSeen: range } });
   }
+  if (filter.seenSinceDecision) clauses.push(SEEN_SINCE_DECISION);
   return { bool: { filter: clauses } };
 }
 

@@ -60,6 +60,8 @@ export function alertConditions(filter: ResolvedAlertFilter, alias = ''): { cond
     conditions.push(`${alias}last_seen <= @to`);
     params.to = filter.to;
   }
+  // Both times are canonical ISO strings: string order is time order.
+  if (filter.seenSinceDecision) conditions.push(`${alias}decision_json IS NOT NULL AND ${alias}last_seen > json_extract(${alias}decision_json, '$.at')`);
   return { conditions, params };
 }
 
@@ -79,7 +81,7 @@ function openQueueIndex(filter: ResolvedAlertFilter): string {
  * status-only filter without reading rows; other filters leave the choice to SQLite.
  */
 function groupCountIndex(filter: ResolvedAlertFilter): string {
-  const others = [filter.category, filter.targetId, filter.assignee, filter.contentHash, filter.from, filter.to];
+  const others = [filter.category, filter.targetId, filter.assignee, filter.contentHash, filter.from, filter.to, filter.seenSinceDecision];
   return others.every((value) => value === undefined) ? 'INDEXED BY alerts_content_rank' : '';
 }
 

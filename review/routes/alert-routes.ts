@@ -45,6 +45,8 @@ const alertsQuery = z.strictObject({
   /** On lastSeen, inclusive. */
   from: isoTime.optional(),
   to: isoTime.optional(),
+  /** `1`: decided alerts seen again after their latest decision (content back on a new URL). */
+  seenSinceDecision: z.enum(['0', '1']).optional(),
   /** `content`: one row per content (the same text on several URLs or in several categories). */
   group: z.enum(['content']).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
@@ -83,6 +85,7 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: DeskContext): voi
       if (query.assignee) filter.assignee = query.assignee;
       if (query.from) filter.from = query.from;
       if (query.to) filter.to = query.to;
+      if (query.seenSinceDecision === '1') filter.seenSinceDecision = true;
       return withIndexErrors(async () => {
         const index = ctx.pipeline.index;
         if (query.group === 'content') {

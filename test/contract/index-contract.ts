@@ -322,6 +322,25 @@ export function runIndexContract(name: string, makeIndex: () => Promise<SearchIn
         return Object.fromEntries(observations.map((o) => [o.category, o.id])) as Record<Category, string>;
       }
 
+      it('finds decided alerts seen again after their decision (a mirror of confirmed content), until decided again', async () => {
+        const index = await open();
+        const id = (await pageIn(index, 'r1', { drugs: 0.8 })).drugs;
+        const undecided = (await pageIn(index, 'r2', { drugs: 0.7 }, 5)).drugs;
+        await index.decideAlert(id, by('confirmed', 10));
+        expect(await index.countAlerts({ seenSinceDecision: true })).toBe(0);
+        // The same content on a new URL after the decision: the alert was seen since.
+        expect((await pageIn(index, 'r1', { drugs: 0.8 }, 20, 'https://mirror.example/r1')).drugs).toBe(id);
+        await pageIn(index, 'r2', { drugs: 0.7 }, 25, 'https://mirror.example/r2');
+        expect((await index.listAlerts({ seenSinceDecision: true })).map((a) => a.id)).toEqual([id]);
+        expect(await index.countAlerts({ seenSinceDecision: true, statuses: ['confirmed', 'referred'] })).toBe(1);
+        expect(await index.countAlerts({ seenSinceDecision: true, status: 'dismissed' })).toBe(0);
+        expect((await index.listAlertGroups({ seenSinceDecision: true })).map((g) => g.top.id)).toEqual([id]);
+        expect(undecided).not.toBe(id);
+        // Decided again after the new sighting: no longer waiting for a look.
+        await index.decideAlert(id, by('referred', 30));
+        expect(await index.countAlerts({ seenSinceDecision: true })).toBe(0);
+      });
+
       it('assigns alerts: the holder is kept through an escalation, changed by one that names someone, cleared when closed', async () => {
         const index = await open();
         const id = (await pageIn(index, 'a1', { drugs: 0.8 })).drugs;

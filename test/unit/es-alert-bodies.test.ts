@@ -16,6 +16,7 @@ import {
   alertsForContentRequest,
   GROUP_COUNT_PRECISION,
   QUEUE_SORT,
+  SEEN_SINCE_DECISION_SCRIPT,
 } from '../../indexer/elasticsearch/alert-bodies.ts';
 import { indexNames } from '../../indexer/elasticsearch/mappings.ts';
 import { alertStatsFrom, alertStatsRequest, HOURS_TO_DECISION_SCRIPT } from '../../indexer/elasticsearch/stats-bodies.ts';
@@ -220,5 +221,19 @@ describe('alert statistics bodies', () => {
     expect(hours({ firstSeen: [seen], firstDecidedAt: [seen + 90 * 60_000] })).toEqual([1.5]);
     expect(hours({ firstSeen: [seen], firstDecidedAt: [seen - 60_000] })).toEqual([0]);
     expect(hours({ firstSeen: [seen], firstDecidedAt: [] })).toEqual([]);
+  });
+
+  it('keeps decided alerts seen after their decision with a script comparing lastSeen to decision.at', () => {
+    const request = alertCountRequest(NAMES, { seenSinceDecision: true, statuses: ['confirmed'] });
+    expect(JSON.stringify(request.query)).toContain(JSON.stringify({ script: { script: { source: SEEN_SINCE_DECISION_SCRIPT, lang: 'painless' } } }));
+    // The painless source read as JavaScript over doc values shaped like Elasticsearch's (a date
+    // field's values are ZonedDateTimes; a missing field has none).
+    const run = new Function('doc', `return ${SEEN_SINCE_DECISION_SCRIPT};`) as (doc: unknown) => boolean;
+    const field = (...iso: string[]) => ({ size: () => iso.length, value: iso.length ? { toInstant: () => ({ toEpochMilli: () => Date.parse(iso[0]!) }) } : undefined });
+    const doc = (lastSeen: string, decidedAt?: string) => ({ lastSeen: field(lastSeen), 'decision.at': decidedAt ? field(decidedAt) : field() });
+    expect(run(doc('2026-05-02T10:00:00Z', '2026-05-01T10:00:00Z'))).toBe(true);
+    expect(run(doc('2026-05-01T10:00:00Z', '2026-05-01T10:00:00Z'))).toBe(false);
+    expect(run(doc('2026-05-01T09:00:00Z', '2026-05-01T10:00:00Z'))).toBe(false);
+    expect(run(doc('2026-05-02T10:00:00Z'))).toBe(false);
   });
 });

@@ -44,6 +44,7 @@ export default async function alertPage(ctx) {
         { class: 'alert-head' },
         h('span', null, t('queue.col-score'), ' ', h('strong', { class: 'score' }, Number(alert.calibratedScore ?? alert.score).toFixed(2))),
         h('span', { class: `status status-${alert.status}` }, t(`status.${alert.status}`)),
+        alert.seenSinceDecision && h('span', { class: 'status seen-again', title: t('queue.seen-title') }, t('queue.seen-badge')),
         h('span', null, t('queue.col-assignee'), ' : ', alert.assignee ?? t('common.none')),
         h('span', null, t('queue.col-target'), ' : ', alert.targetId),
         h('span', { class: 'muted' }, t('alert.seen', { first: formatTime(alert.firstSeen, lang()), last: formatTime(alert.lastSeen, lang()) })),

@@ -7,7 +7,7 @@ import { ALERT_STATUSES, CATEGORIES } from '../vocab.js';
 const PAGE_SIZE = 50;
 /** The queue view last shown (filters, page), for the alert page's way back. */
 export const LAST_QUEUE_KEY = 'vigie.queue';
-const FILTERS = ['status', 'category', 'target', 'assignee', 'from', 'to', 'group'];
+const FILTERS = ['status', 'category', 'target', 'assignee', 'from', 'to', 'seen', 'group'];
 
 /**
  * Rows per page: 50, or the URL's `limit` (1 to 200) for a longer or shorter view.
@@ -36,8 +36,12 @@ function localDayEdge(day, time) {
 export function apiQuery(query) {
   const status = query.get('status') ?? 'open';
   const page = Math.max(1, Number(query.get('page')) || 1);
+  // Alerts seen again since their decision are decided ones: with the default (open) status the
+  // filter looks at every status, or it would hide the confirmed and referred ones it is for.
+  const seen = query.get('seen') === '1';
   return {
-    ...(status === 'open' ? { queue: 'open' } : status === 'all' ? {} : { status }),
+    ...(status === 'open' && !seen ? { queue: 'open' } : status === 'all' || status === 'open' ? {} : { status }),
+    seenSinceDecision: seen ? '1' : undefined,
     category: query.get('category'),
     target: query.get('target'),
     assignee: query.get('assignee'),
@@ -67,6 +71,7 @@ export function filterForm(query, go) {
     labelled('assignee', h('input', { name: 'assignee', value: query.get('assignee') ?? '', size: 12 })),
     labelled('from', h('input', { name: 'from', type: 'date', value: query.get('from') ?? '' })),
     labelled('to', h('input', { name: 'to', type: 'date', value: query.get('to') ?? '' })),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'seen', value: '1', checked: query.get('seen') === '1' }), ' ', t('queue.seen')),
     h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'group', value: 'content', checked: query.get('group') === 'content' }), ' ', t('queue.group')),
     h('button', { type: 'submit', class: 'primary' }, t('queue.filter')),
   );

@@ -140,7 +140,12 @@ export default async function queue(ctx) {
         h('a', { class: 'url', href, title: alert.urls?.[0] ?? '' }, alert.urls?.[0] ?? alert.id),
         row.urlCount > 1 && h('span', { class: 'muted' }, t('queue.urls', { count: row.urlCount })),
       ),
-      h('td', null, h('span', { class: `status status-${alert.status}` }, t(`status.${alert.status}`))),
+      h(
+        'td',
+        null,
+        h('span', { class: `status status-${alert.status}` }, t(`status.${alert.status}`)),
+        alert.seenSinceDecision && h('span', { class: 'status seen-again', title: t('queue.seen-title') }, t('queue.seen-badge')),
+      ),
       h('td', null, alert.assignee ?? ''),
       h('td', null, formatTime(alert.lastSeen, lang())),
     );
