@@ -3,6 +3,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { CATEGORIES } from '../extractors/types.ts';
+import { compileUrlPattern } from './url-pattern.ts';
 
 export const TARGET_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -21,17 +22,11 @@ function isValidTimezone(tz: string): boolean {
   }
 }
 
-const regexSource = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { error: 'is not a valid regular expression' },
-);
+/** A scope pattern: RE2 syntax (config/url-pattern.ts), so that matching stays linear. */
+const regexSource = z.string().superRefine((source, ctx) => {
+  const compiled = compileUrlPattern(source);
+  if ('error' in compiled) ctx.addIssue({ code: 'custom', message: `is not a valid regular expression: ${compiled.error}` });
+});
 
 const scheduleSchema = z.union([
   z.strictObject({

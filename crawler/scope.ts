@@ -1,6 +1,7 @@
 // Which discovered URLs a crawl run may follow. Compiled once per run (regexes included) so the
 // per-link check in the frontier is cheap.
 import { ConfigError, type ConfigIssue } from '../config/errors.ts';
+import { compileUrlPattern, type UrlPattern } from '../config/url-pattern.ts';
 
 export interface CrawlScope {
   /** Allowed hosts (from the seeds when the target says sameHost). Empty means any host. */
@@ -9,9 +10,9 @@ export interface CrawlScope {
   includeSubdomains: boolean;
   /** Path prefixes (`/forum/`); plain string prefixes of the path. Empty means any path. */
   pathPrefixes: string[];
-  /** JavaScript regex sources tested against the whole URL; at least one must match. Empty: any. */
+  /** Regex sources (RE2 syntax: config/url-pattern.ts) tested against the whole URL; at least one must match. Empty: any. */
   allow: string[];
-  /** JavaScript regex sources tested against the whole URL; any match excludes it. */
+  /** Regex sources (RE2 syntax) tested against the whole URL; any match excludes it. */
   deny: string[];
 }
 
@@ -63,15 +64,12 @@ export function compileScope(scope: CrawlScope, fieldPath = 'scope'): ScopeMatch
   };
 }
 
-function compilePatterns(sources: string[], path: string, issues: ConfigIssue[]): RegExp[] {
-  const compiled: RegExp[] = [];
+function compilePatterns(sources: string[], path: string, issues: ConfigIssue[]): UrlPattern[] {
+  const compiled: UrlPattern[] = [];
   sources.forEach((source, i) => {
-    try {
-      // No `g` flag: a global regex keeps lastIndex between test() calls.
-      compiled.push(new RegExp(source));
-    } catch (err) {
-      issues.push({ path: `${path}.${i}`, message: `invalid regular expression: ${(err as Error).message}` });
-    }
+    const result = compileUrlPattern(source);
+    if ('pattern' in result) compiled.push(result.pattern);
+    else issues.push({ path: `${path}.${i}`, message: result.error });
   });
   return compiled;
 }

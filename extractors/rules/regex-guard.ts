@@ -40,7 +40,7 @@ export function compilePattern(pattern: string, ignoreCase: boolean): { regex: C
 }
 
 /** Lookaround and backreferences, outside character classes and escapes. */
-function unsupportedSyntax(pattern: string): string | undefined {
+export function unsupportedSyntax(pattern: string): string | undefined {
   let i = 0;
   while (i < pattern.length) {
     const ch = pattern[i]!;

@@ -80,6 +80,26 @@ describe('compileScope', () => {
     const issues = (error as ConfigError).issues.map((i) => i.path);
     expect(issues).toEqual(['targets.2.scope.allow.1', 'targets.2.scope.deny.0', 'targets.2.scope.hosts.1']);
   });
+
+  it('runs patterns on RE2: a catastrophic pattern meets a hostile URL and still answers', () => {
+    // On a backtracking engine `(a+)+$` against 30,000 a's followed by "!" would not finish.
+    const scope = compileScope({ ...base, allow: ['^https://e\\.test/(a+)+$'], deny: ['(x+x+)+y'] });
+    expect(scope.inScope(`https://e.test/${'a'.repeat(30_000)}!`)).toBe(false);
+    expect(scope.inScope(`https://e.test/${'a'.repeat(30_000)}`)).toBe(true);
+    expect(scope.inScope(`https://e.test/${'a'.repeat(10)}?q=${'x'.repeat(30_000)}`)).toBe(false);
+  });
+
+  it('refuses what RE2 cannot run (lookaround, backreferences), saying so', () => {
+    const messages = (sources: string[]) => {
+      try {
+        compileScope({ ...base, deny: sources });
+        return [];
+      } catch (err) {
+        return (err as ConfigError).issues.map((i) => i.message);
+      }
+    };
+    expect(messages(['/(?!public)', '(a)\\1'])).toEqual([expect.stringMatching(/lookahead is not supported/), expect.stringMatching(/backreferences are not supported/)]);
+  });
 });
 
 describe('looksLikeNonHtmlResource', () => {
