@@ -13,7 +13,7 @@ import { createIndex } from '../indexer/index.ts';
 import { createWorkerDeps } from '../workers/index.ts';
 import { openDeskStore } from '../review/desk/index.ts';
 import { buildServer } from '../review/server.ts';
-import { DEFAULT_SESSION_POLICY } from '../review/http/context.ts';
+import { createDeskContext } from '../review/http/context.ts';
 import { hashPassword } from '../review/auth/passwords.ts';
 import { testRedis, uniquePrefix, deletePrefix } from '../test/helpers/redis.ts';
 import { launchDeskBrowser } from '../test/helpers/desk-browser.ts';
@@ -28,7 +28,7 @@ await index.init();
 const evidence = await openEvidenceWriter(settings);
 const deps = createWorkerDeps({ settings, logger: pino({ level: 'silent' }), redis, index, rules: loadRuleSet(settings.rulesDir), evidence });
 const desk = await openDeskStore(dataDir);
-const app = buildServer({ pipeline: deps, desk, clock: () => new Date(), sessions: DEFAULT_SESSION_POLICY, api: [] });
+const app = buildServer(createDeskContext({ pipeline: deps, desk }));
 const baseUrl = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
 if (!(await desk.getUser('anna'))) await desk.createUser({ username: 'anna', role: 'analyst', source: 'local', passwordHash: await hashPassword(TEST_PASSWORD), createdAt: new Date().toISOString() });
 // The browser helper needs only the desk's address here (the account exists).

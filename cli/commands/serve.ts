@@ -5,7 +5,7 @@ import { unwatchFile, watchFile } from 'node:fs';
 import type { Command } from 'commander';
 import { loadTargetsFile, type Logger } from '../../config/index.ts';
 import { overrideIssues } from '../../extractors/rules/index.ts';
-import { buildServer, DEFAULT_SESSION_POLICY } from '../../review/index.ts';
+import { buildServer, createDeskContext } from '../../review/index.ts';
 import { ensureFirstAdmin, openDeskStore } from '../../review/desk/index.ts';
 import { applyTargets, startWorkers, type WorkerDeps } from '../../workers/index.ts';
 import { DATA_DIR_HELP, positiveInt } from '../options.ts';
@@ -65,7 +65,7 @@ async function serve(options: ServeOptions, roles: { workers: boolean; scheduler
       const desk = await openDeskStore(settings.dataDir);
       closer.add(() => desk.close());
       const firstAdmin = await ensureFirstAdmin(desk, settings.dataDir, deps.clock());
-      const app = buildServer({ pipeline: deps, desk, clock: deps.clock, sessions: DEFAULT_SESSION_POLICY, targetsFile: options.targets, api: [] });
+      const app = buildServer(createDeskContext({ pipeline: deps, desk, targetsFile: options.targets }));
       closer.add(() => app.close());
       const address = await app.listen({ port: settings.httpPort, host: settings.httpHost });
       logger.info({ address }, 'HTTP server listening');

@@ -6,14 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import { hashPassword, passwordProblem } from '../../review/auth/passwords.ts';
-import { API_TOKEN_PREFIX, newApiToken, secretHash } from '../../review/auth/tokens.ts';
-import { DeskConflictError, ROLES, openDeskStore, type DeskStore, type Role, type User } from '../../review/desk/index.ts';
+import { apiTokenPrefix, newApiToken, secretHash } from '../../review/auth/tokens.ts';
+import { DeskConflictError, ROLES, USERNAME_PATTERN, openDeskStore, type DeskStore, type Role, type User } from '../../review/desk/index.ts';
 import { CliError, EXIT_DATAERR, EXIT_USAGE } from '../cli-error.ts';
 import { DATA_DIR_HELP, oneOf } from '../options.ts';
 import { withRuntime } from '../runtime.ts';
 
-/** Lowercase so that `Ana` and `ana` can never be two accounts. */
-export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 
 interface CommonOptions {
   dataDir?: string;
@@ -140,7 +138,7 @@ export function registerUsersCommand(program: Command): void {
           id: randomUUID(),
           username: user.username,
           name,
-          prefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
+          prefix: apiTokenPrefix(token),
           tokenHash: secretHash(token),
           createdAt: now(),
         });

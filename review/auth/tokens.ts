@@ -12,6 +12,11 @@ export function newApiToken(): string {
   return `${API_TOKEN_PREFIX}${newSecret(32)}`;
 }
 
+/** The start of a token kept to recognise it in a list (`vgt_` and six characters; the rest is never stored). */
+export function apiTokenPrefix(token: string): string {
+  return token.slice(0, API_TOKEN_PREFIX.length + 6);
+}
+
 export function secretHash(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }

@@ -3,6 +3,9 @@
 // owned by the process that serves the desk; times are ISO-8601 UTC strings.
 
 export const ROLES = ['analyst', 'investigator', 'ops', 'admin'] as const;
+
+/** Account names: lowercase so that `Ana` and `ana` can never be two accounts. */
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 export type Role = (typeof ROLES)[number];
 
 /** Where an account's identity comes from: a local password, or an OpenID Connect provider. */

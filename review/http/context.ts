@@ -2,6 +2,7 @@
 // route file. The pipeline's clients are shared with the workers of the same process.
 import type { WorkerDeps } from '../../workers/index.ts';
 import type { DeskStore } from '../desk/types.ts';
+import { loadReferralServices, type ReferralServices } from '../referrals/services.ts';
 import type { RouteDoc } from './route.ts';
 
 export interface SessionPolicy {
@@ -22,4 +23,28 @@ export interface DeskContext {
   targetsFile?: string;
   /** Every API route declared with defineRoute, for the OpenAPI document. */
   api: RouteDoc[];
+  /** The services alerts are referred to, read once at start (referrals and statistics use them). */
+  referralServices: ReferralServices;
+}
+
+/**
+ * The context of one desk server: defaults filled in, the referral services file read (a bad file
+ * stops the start with every problem listed).
+ */
+export function createDeskContext(parts: {
+  pipeline: WorkerDeps;
+  desk: DeskStore;
+  clock?: () => Date;
+  sessions?: SessionPolicy;
+  targetsFile?: string;
+}): DeskContext {
+  return {
+    pipeline: parts.pipeline,
+    desk: parts.desk,
+    clock: parts.clock ?? parts.pipeline.clock,
+    sessions: parts.sessions ?? DEFAULT_SESSION_POLICY,
+    targetsFile: parts.targetsFile,
+    api: [],
+    referralServices: loadReferralServices(parts.pipeline.settings.referralServicesFile),
+  };
 }

@@ -62,7 +62,8 @@ export interface RouteDoc {
   consumes?: string;
 }
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Methods that change nothing: no CSRF check, no audit of an action. */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function defineRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined>(
   app: FastifyInstance,

@@ -6,9 +6,8 @@ import { can, type Capability } from '../auth/capabilities.ts';
 import { resolvePrincipal, type Principal } from '../auth/principal.ts';
 import type { DeskContext } from '../http/context.ts';
 import { errorBody } from '../http/errors.ts';
-import { appendAudit } from '../http/route.ts';
+import { appendAudit, SAFE_METHODS } from '../http/route.ts';
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * The caller when it holds `capability`; otherwise answers 401 or 403 itself and returns null.

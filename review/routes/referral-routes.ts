@@ -9,7 +9,6 @@ import type { DeskContext } from '../http/context.ts';
 import { HttpError, badRequest, notFound } from '../http/errors.ts';
 import { defineRoute, idParam } from '../http/route.ts';
 import { createReferral, oneAtATime, readStoredPackage, ReferralUnavailableError, PACKAGE_MEDIA_TYPE } from '../referrals/create-referral.ts';
-import { loadReferralServices } from '../referrals/services.ts';
 
 export const MAX_QUALIFICATION_CHARS = 5000;
 export const MAX_REFERRAL_COMMENT_CHARS = 5000;
@@ -31,8 +30,7 @@ const listQuery = z.strictObject({
 const statusBody = z.strictObject({ status: z.enum(REFERRAL_STATUSES) });
 
 export function registerReferralRoutes(app: FastifyInstance, ctx: DeskContext): void {
-  // Read once: a bad services file stops the server at start with every problem listed.
-  const services = loadReferralServices(ctx.pipeline.settings.referralServicesFile);
+  const services = ctx.referralServices;
   const serialize = oneAtATime();
 
   defineRoute(app, ctx, {

@@ -7,7 +7,6 @@ import { CATEGORY_INFO } from '../../extractors/categories.ts';
 import type { AlertStats } from '../../indexer/types.ts';
 import type { DeskContext } from '../http/context.ts';
 import { defineRoute } from '../http/route.ts';
-import { loadReferralServices } from '../referrals/services.ts';
 import { csvRow } from '../export/csv.ts';
 import { isoTime } from './search-params.ts';
 
@@ -16,7 +15,7 @@ const statsQuery = z
   .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), 'from must not be after to');
 
 export function registerStatsRoutes(app: FastifyInstance, ctx: DeskContext): void {
-  const services = loadReferralServices(ctx.pipeline.settings.referralServicesFile);
+  const services = ctx.referralServices;
   defineRoute(app, ctx, {
     method: 'GET',
     url: '/api/v1/stats',

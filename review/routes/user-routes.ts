@@ -5,13 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { hashPassword, passwordProblem } from '../auth/passwords.ts';
 import { publicUser } from '../auth/sign-in.ts';
-import { API_TOKEN_PREFIX, newApiToken, secretHash } from '../auth/tokens.ts';
-import { DeskConflictError, ROLES, type DeskStore } from '../desk/types.ts';
+import { apiTokenPrefix, newApiToken, secretHash } from '../auth/tokens.ts';
+import { DeskConflictError, ROLES, USERNAME_PATTERN, type DeskStore } from '../desk/types.ts';
 import type { DeskContext } from '../http/context.ts';
 import { HttpError, badRequest, conflict, notFound } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
 
-export const USERNAME = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'lowercase letters, digits, . _ - (2 to 63)');
+export const USERNAME = z.string().regex(USERNAME_PATTERN, 'lowercase letters, digits, . _ - (2 to 63)');
 const usernameParam = z.strictObject({ username: USERNAME });
 
 const newUserBody = z.strictObject({
@@ -112,7 +112,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: DeskContext): void
         id: randomUUID(),
         username: user.username,
         name: body.name,
-        prefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
+        prefix: apiTokenPrefix(token),
         tokenHash: secretHash(token),
         createdAt: ctx.clock().toISOString(),
       });

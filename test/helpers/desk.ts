@@ -7,7 +7,7 @@ import { hashPassword } from '../../review/auth/passwords.ts';
 import { newApiToken, secretHash } from '../../review/auth/tokens.ts';
 import { openDeskStore } from '../../review/desk/index.ts';
 import type { DeskStore, Role } from '../../review/desk/types.ts';
-import { DEFAULT_SESSION_POLICY, type DeskContext, type SessionPolicy } from '../../review/http/context.ts';
+import { createDeskContext, type DeskContext, type SessionPolicy } from '../../review/http/context.ts';
 import { buildServer } from '../../review/server.ts';
 import { startTestPipeline, type TestPipeline } from './pipeline.ts';
 
@@ -58,14 +58,7 @@ export interface TestDeskOptions {
 export async function startTestDesk(label: string, options: TestDeskOptions = {}): Promise<TestDesk> {
   const pipeline = await startTestPipeline(label, options.env);
   const desk = await openDeskStore(pipeline.deps.settings.dataDir);
-  const ctx: DeskContext = {
-    pipeline: pipeline.deps,
-    desk,
-    clock: options.clock ?? (() => new Date()),
-    sessions: options.sessions ?? DEFAULT_SESSION_POLICY,
-    targetsFile: options.targetsFile,
-    api: [],
-  };
+  const ctx = createDeskContext({ pipeline: pipeline.deps, desk, clock: options.clock ?? (() => new Date()), sessions: options.sessions, targetsFile: options.targetsFile });
   const app = buildServer(ctx);
   const address = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const baseUrl = address.replace('localhost', '127.0.0.1');
